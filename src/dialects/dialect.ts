@@ -1,0 +1,63 @@
+/**
+ * The dialect interface: the only code that knows SQL syntax. Each dialect
+ * renders {@linkcode Change}s to {@linkcode Statement}s, writes the
+ * version-table statements, and introspects a live schema.
+ *
+ * @module
+ */
+import type { Change } from "../changes/change.ts";
+import type { Queryable, Statement } from "../drivers/driver.ts";
+import type { Schema, Table } from "../schema/model.ts";
+
+/** The two supported dialect names. */
+export type DialectName = "sqlite" | "postgres";
+
+/** What a dialect may need while rendering. */
+export interface RenderContext {
+  /**
+   * The current shape of a table (SQLite's rebuild needs it). Live runs
+   * introspect inside the migration's transaction; offline runs read a replayed
+   * in-memory database.
+   */
+  inspectTable(name: string, schema?: string): Promise<Table | undefined>;
+  /** Reads rows (SQLite rebuild reads triggers / index SQL from `sqlite_master`). */
+  query: Queryable["query"];
+  /** Whether the migration runs inside a transaction. */
+  transactional: boolean;
+}
+
+/** Rows to remove from and add to the version table for one step. */
+export interface VersionChange {
+  remove: string[];
+  add: string[];
+}
+
+/** Version-table SQL for one dialect. */
+export interface VersionSql {
+  /** `CREATE TABLE IF NOT EXISTS <table> (version_num varchar(64) primary key)`. */
+  create(table: string): Statement[];
+  /** The statements for a step: UPDATE when one row becomes one row, else DELETE/INSERT. */
+  apply(table: string, change: VersionChange): Statement[];
+  /** `SELECT version_num FROM <table> ORDER BY version_num`. */
+  select(table: string): string;
+}
+
+/** A database dialect. */
+export interface Dialect {
+  readonly name: DialectName;
+  /**
+   * Renders one change to statements.
+   * @throws {StrataError} For misuse (unknown type, `concurrently` in a transaction, …).
+   */
+  render(change: Change, ctx: RenderContext): Promise<Statement[]>;
+  /** Version-table statements. */
+  readonly versionSql: VersionSql;
+  /** Reads the whole user schema (Strata's own tables excluded). */
+  introspect(q: Queryable, options?: { exclude?: string[] }): Promise<Schema>;
+  /** Quotes an identifier only when it needs quoting. */
+  quoteIdent(name: string): string;
+  /** Writes a value as an SQL literal (offline scripts). */
+  literal(value: unknown): string;
+  /** Rewrites a statement with its params inlined as literals (offline scripts). */
+  inline(stmt: Statement): string[];
+}

@@ -1,0 +1,51 @@
+/**
+ * The small driver interface: the only code that talks to a database.
+ * Modelled on dbmate's `pkg/dbmate/driver.go`.
+ *
+ * @module
+ */
+import type { Row } from "../changes/op.ts";
+
+/** One SQL statement, with bound parameters or a batch of parameter rows. */
+export interface Statement {
+  sql: string;
+  /** Bound parameters (`?` on SQLite, `$1` on PostgreSQL). */
+  params?: readonly unknown[];
+  /**
+   * Run the same statement once per parameter row (prepared once). Used by
+   * `bulkInsert` on SQLite; the offline writer expands it to one INSERT per row.
+   */
+  batch?: readonly (readonly unknown[])[];
+}
+
+/** Something that runs statements: a connection or a transaction. */
+export interface Queryable {
+  /** Runs a statement that returns no rows. */
+  execute(stmt: Statement): Promise<void>;
+  /** Runs a query and returns its rows. */
+  query(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+}
+
+/** Options for {@linkcode Driver.lock}. */
+export interface LockOptions {
+  /** Give up after this many milliseconds. */
+  timeoutMs: number;
+  /** Called once when the lock is busy and the caller starts waiting. */
+  onWait?: (holder: string | undefined) => void;
+}
+
+/** A live database connection. */
+export interface Driver extends Queryable {
+  /** Which dialect renders for this driver. */
+  readonly dialect: "sqlite" | "postgres";
+  /** Runs `fn` in one transaction; commits when it resolves, rolls back when it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Takes the exclusive migration lock named `name` (held across transactions).
+   * @returns The function that releases it.
+   * @throws {LockTimeoutError} When `timeoutMs` passes.
+   */
+  lock(name: string, options: LockOptions): Promise<() => Promise<void>>;
+  /** Closes the connection. */
+  close(): Promise<void>;
+}

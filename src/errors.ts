@@ -1,0 +1,200 @@
+/**
+ * The error family Strata throws. The library throws; only the CLI prints
+ * `error: …` / `hint: …` and turns {@linkcode StrataError.exitCode} into the
+ * process exit code.
+ *
+ * Exit codes (DESIGN.md): 0 ok, 1 runtime failure, 2 bad usage, configuration
+ * or graph, 3 a check found something.
+ *
+ * @module
+ */
+
+/** Process exit codes used by the CLI. */
+export const EXIT = {
+  OK: 0,
+  RUNTIME: 1,
+  USAGE: 2,
+  CHECK: 3,
+} as const;
+
+/** Options accepted by every {@linkcode StrataError}. */
+export interface StrataErrorOptions {
+  /** A short suggestion printed as `hint: …`. */
+  hint?: string | undefined;
+  /** The underlying error. */
+  cause?: unknown;
+  /** Overrides the class's default exit code. */
+  exitCode?: number;
+}
+
+/**
+ * Base class of every error a user may see. Messages follow std's style:
+ * sentence case, no final period, values in quotes.
+ *
+ * @example Throwing with a hint
+ * ```ts
+ * import { StrataError } from "./errors.ts";
+ * const err = new StrataError('Cannot find revision "abc"', { hint: "run `strata history`" });
+ * console.assert(err.exitCode === 1);
+ * ```
+ */
+export class StrataError extends Error {
+  /** The exit code the CLI uses for this error. */
+  exitCode: number;
+  /** A suggestion for the user, if one helps. */
+  hint: string | undefined;
+
+  /**
+   * @param message One line describing what failed.
+   * @param options Hint, cause and exit code.
+   */
+  constructor(message: string, options: StrataErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "StrataError";
+    this.exitCode = options.exitCode ?? EXIT.RUNTIME;
+    this.hint = options.hint;
+  }
+}
+
+/** Bad command-line usage: unknown flag, missing argument (exit 2). */
+export class UsageError extends StrataError {
+  /** @param message What is wrong. @param options Hint and cause. */
+  constructor(message: string, options: StrataErrorOptions = {}) {
+    super(message, { exitCode: EXIT.USAGE, ...options });
+    this.name = "UsageError";
+  }
+}
+
+/** Bad configuration: malformed URL, unknown setting (exit 2). */
+export class ConfigError extends StrataError {
+  /** @param message What is wrong. @param options Hint and cause. */
+  constructor(message: string, options: StrataErrorOptions = {}) {
+    super(message, { exitCode: EXIT.USAGE, ...options });
+    this.name = "ConfigError";
+  }
+}
+
+/** A migration file that cannot be used: syntax error, missing export (exit 2). */
+export class ScriptError extends StrataError {
+  /** The offending file. */
+  file: string;
+  /**
+   * @param file Path of the migration file.
+   * @param message What is wrong with it.
+   * @param options Hint and cause.
+   */
+  constructor(file: string, message: string, options: StrataErrorOptions = {}) {
+    super(message, { exitCode: EXIT.USAGE, ...options });
+    this.name = "ScriptError";
+    this.file = file;
+  }
+}
+
+/** The revision graph is unsound or a target cannot be resolved (exit 2). */
+export class GraphError extends StrataError {
+  /** @param message What is wrong. @param options Hint and cause. */
+  constructor(message: string, options: StrataErrorOptions = {}) {
+    super(message, { exitCode: EXIT.USAGE, ...options });
+    this.name = "GraphError";
+  }
+}
+
+/** The graph contains a cycle through {@linkcode CycleError.revisions}. */
+export class CycleError extends GraphError {
+  /** Revisions on the cycle. */
+  revisions: string[];
+  /** @param revisions The cycle. @param message Description. @param options Hint. */
+  constructor(revisions: string[], message: string, options: StrataErrorOptions = {}) {
+    super(message, options);
+    this.name = "CycleError";
+    this.revisions = revisions;
+  }
+}
+
+/** A target such as `head` or `-1` is ambiguous because there are several heads. */
+export class MultipleHeadsError extends GraphError {
+  /** The heads the user may choose from. */
+  heads: string[];
+  /** The argument that was ambiguous. */
+  argument: string;
+  /** @param heads Candidate heads. @param argument The target given. @param message Description. */
+  constructor(heads: string[], argument: string, message: string) {
+    super(message, {
+      hint: `name one of the heads (${heads.join(", ")}), or use "heads"`,
+    });
+    this.name = "MultipleHeadsError";
+    this.heads = heads;
+    this.argument = argument;
+  }
+}
+
+/** A migration failed while running (exit 1). */
+export class MigrationError extends StrataError {
+  /** Revision of the failing migration. */
+  revision: string;
+  /** @param revision The revision. @param message Description. @param options Hint and cause. */
+  constructor(revision: string, message: string, options: StrataErrorOptions = {}) {
+    super(message, options);
+    this.name = "MigrationError";
+    this.revision = revision;
+  }
+}
+
+/** An SQL statement failed (exit 1). */
+export class QueryError extends StrataError {
+  /** The statement. */
+  sql: string;
+  /** 1-based character position of the error in `sql`, when the database reports one. */
+  position: number | undefined;
+  /**
+   * @param sql The failing statement.
+   * @param message The database's message.
+   * @param options Position, hint and cause.
+   */
+  constructor(
+    sql: string,
+    message: string,
+    options: StrataErrorOptions & { position?: number | undefined } = {},
+  ) {
+    super(message, options);
+    this.name = "QueryError";
+    this.sql = sql;
+    this.position = options.position;
+  }
+}
+
+/** The database cannot be reached or opened (exit 1). */
+export class ConnectionError extends StrataError {
+  /** @param message Description (never containing a password). @param options Hint and cause. */
+  constructor(message: string, options: StrataErrorOptions = {}) {
+    super(message, options);
+    this.name = "ConnectionError";
+  }
+}
+
+/** The migration lock was not acquired in time (exit 1). */
+export class LockTimeoutError extends StrataError {
+  /** @param message Description. @param options Hint and cause. */
+  constructor(message: string, options: StrataErrorOptions = {}) {
+    super(message, options);
+    this.name = "LockTimeoutError";
+  }
+}
+
+/** Something that needs a live database was asked for under `--sql` (exit 2). */
+export class OfflineError extends StrataError {
+  /** @param message Description. @param options Hint and cause. */
+  constructor(message: string, options: StrataErrorOptions = {}) {
+    super(message, { exitCode: EXIT.USAGE, ...options });
+    this.name = "OfflineError";
+  }
+}
+
+/** A check (pending, validate, drift) found something (exit 3). */
+export class CheckFailedError extends StrataError {
+  /** @param message Description. @param options Hint and cause. */
+  constructor(message: string, options: StrataErrorOptions = {}) {
+    super(message, { exitCode: EXIT.CHECK, ...options });
+    this.name = "CheckFailedError";
+  }
+}

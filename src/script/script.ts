@@ -1,0 +1,27 @@
+/**
+ * What Strata knows about one migration file before (or without) running it.
+ *
+ * @module
+ */
+
+/** A migration's header: the exports the graph needs. */
+export interface ScriptHeader {
+  /** The revision id. */
+  revision: string;
+  /** Parents: empty for a base, one for a plain step, several for a merge. */
+  downRevisions: string[];
+  /** Revisions that must be applied first without being parents. */
+  dependsOn: string[];
+  branchLabels: string[];
+  message: string;
+  /** Whether the migration runs in a transaction (default `true`). */
+  transactional: boolean;
+}
+
+/** A discovered migration file. */
+export interface Script extends ScriptHeader {
+  /** Absolute path of the file. */
+  path: string;
+  /** `true` when the header was read from the source text without importing it. */
+  staticHeader: boolean;
+}
