@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Change } from "../changes/change.ts";
+import type { Change, Value } from "../changes/change.ts";
 import type { Queryable, Statement } from "../drivers/driver.ts";
 import type { Schema, Table } from "../schema/model.ts";
 
@@ -56,6 +56,14 @@ export interface Dialect {
   introspect(q: Queryable, options?: { exclude?: string[] }): Promise<Schema>;
   /** Quotes an identifier only when it needs quoting. */
   quoteIdent(name: string): string;
+  /**
+   * The type name the introspector reports for a column declared with `type`
+   * (e.g. PostgreSQL reports `json` declared columns as `jsonb` if that is how
+   * they are stored). Tests and autogenerate compare through this.
+   */
+  normalizeType(type: string): string;
+  /** The default text the introspector reports for a column default given as `value`. */
+  defaultSql(value: Value, type: string): string;
   /** Writes a value as an SQL literal (offline scripts). */
   literal(value: unknown): string;
   /** Rewrites a statement with its params inlined as literals (offline scripts). */
