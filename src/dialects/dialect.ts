@@ -38,6 +38,11 @@ export interface VersionSql {
   create(table: string): Statement[];
   /** The statements for a step: UPDATE when one row becomes one row, else DELETE/INSERT. */
   apply(table: string, change: VersionChange): Statement[];
+  /**
+   * A query returning one row when `table` (possibly `schema.table`) exists and
+   * none otherwise, so read-only commands never create the table.
+   */
+  exists(table: string): Statement;
   /** `SELECT version_num FROM <table> ORDER BY version_num`. */
   select(table: string): string;
 }

@@ -1,0 +1,27 @@
+/**
+ * Every CLI command, in the order `strata --help` lists them.
+ *
+ * @module
+ */
+import { currentCommand } from "./current.ts";
+import { branchesCommand, headsCommand } from "./heads.ts";
+import { historyCommand } from "./history.ts";
+import { mergeCommand, revisionCommand } from "./revision.ts";
+import { showCommand } from "./show.ts";
+import type { CommandSpec } from "./spec.ts";
+import { stampCommand } from "./stamp.ts";
+import { downgradeCommand, upgradeCommand } from "./upgrade.ts";
+
+/** All commands. */
+export const COMMANDS: readonly CommandSpec[] = [
+  upgradeCommand,
+  downgradeCommand,
+  currentCommand,
+  historyCommand,
+  headsCommand,
+  branchesCommand,
+  showCommand,
+  stampCommand,
+  revisionCommand,
+  mergeCommand,
+];

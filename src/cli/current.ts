@@ -1,0 +1,40 @@
+/**
+ * `current`: the revisions the database is at.
+ *
+ * @module
+ */
+import { StrataError } from "../errors.ts";
+import { revisionBlock, revisionJson, revisionTag } from "./format.ts";
+import type { CommandSpec } from "./spec.ts";
+
+/** `strata current`. */
+export const currentCommand: CommandSpec = {
+  name: "current",
+  summary: "Show the revision(s) the database is at",
+  usage: "current [--verbose]",
+  options: { verbose: { type: "boolean", short: "v", description: "show each revision in full" } },
+  positionals: { min: 0, max: 0, names: "" },
+  examples: ["strata current", "strata -u sqlite:app.db current --verbose"],
+  async run(ctx) {
+    const migrator = await ctx.migrator();
+    const map = await migrator.graph();
+    const rows = await migrator.current();
+    for (const r of rows) {
+      if (!map.has(r)) {
+        throw new StrataError(`The database is at revision "${r}", which has no migration file`, {
+          hint: `restore the file, or \`strata stamp --purge REV\` to reset the version table`,
+        });
+      }
+    }
+    if (ctx.out.json) {
+      ctx.out.data({ current: rows.map((r) => revisionJson(map, map.get(r))) });
+    } else if (rows.length === 0) {
+      ctx.out.info("(base: no revision applied)");
+    } else {
+      for (const r of rows) {
+        ctx.out.line(ctx.values.verbose ? revisionBlock(map, map.get(r)) : revisionTag(map, r));
+      }
+    }
+    return 0;
+  },
+};

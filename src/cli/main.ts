@@ -1,0 +1,106 @@
+/**
+ * The CLI dispatcher: argv → command → exit code. Commands are thin: they
+ * call the {@linkcode Migrator} and format what it returns.
+ *
+ * @module
+ */
+import { resolveConfig } from "../config/resolve.ts";
+import type { Config } from "../config/resolve.ts";
+import { UsageError } from "../errors.ts";
+import { Migrator } from "../runner/migrator.ts";
+import { VERSION } from "../version.ts";
+import { parseCommandArgs, splitArgs } from "./args.ts";
+import { COMMANDS } from "./commands.ts";
+import { commandHelp, mainHelp } from "./help.ts";
+import { Output } from "./output.ts";
+import { stepLine } from "./upgrade.ts";
+import type { CommandContext } from "./spec.ts";
+import { stringOpt } from "./spec.ts";
+
+/** Where the CLI runs: injectable for tests. */
+export interface MainIo {
+  out?: Output;
+  env?: Record<string, string>;
+  cwd?: string;
+}
+
+/**
+ * Runs the CLI.
+ *
+ * @param argv Arguments after the program name.
+ * @param io Output, environment and working directory (default: the process's).
+ * @returns The exit code.
+ */
+export async function main(argv: readonly string[], io: MainIo = {}): Promise<number> {
+  const out = io.out ?? new Output();
+  const env = io.env ?? Deno.env.toObject();
+  const cwd = io.cwd ?? Deno.cwd();
+  out.debug = argv.includes("--debug");
+  let migrator: Migrator | undefined;
+  try {
+    const { command, rest } = splitArgs(argv);
+    if (command === undefined) {
+      if (rest.includes("--version") || rest.includes("-V")) {
+        out.line(`strata ${VERSION}`);
+        return 0;
+      }
+      out.line(mainHelp(COMMANDS, VERSION));
+      return rest.some((a) => a === "-h" || a === "--help") ? 0 : 2;
+    }
+    if (command === "help") {
+      const target = COMMANDS.find((c) => c.name === rest[0]);
+      out.line(target ? commandHelp(target) : mainHelp(COMMANDS, VERSION));
+      return 0;
+    }
+    const spec = COMMANDS.find((c) => c.name === command);
+    if (!spec) {
+      throw new UsageError(`Unknown command "${command}"`, {
+        hint: `commands: ${COMMANDS.map((c) => c.name).join(", ")}`,
+      });
+    }
+    const { args, values } = parseCommandArgs(spec, rest);
+    if (values.help) {
+      out.line(commandHelp(spec));
+      return 0;
+    }
+    out.json = values.json === true;
+    let config: Config | undefined;
+    const ctx: CommandContext = {
+      out,
+      args,
+      values,
+      cwd,
+      env,
+      async config() {
+        if (!config) {
+          const flags: { url?: string; dir?: string; config?: string } = {};
+          for (const key of ["url", "dir", "config"] as const) {
+            const v = stringOpt(values, key);
+            if (v !== undefined) flags[key] = v;
+          }
+          config = await resolveConfig(flags, env, cwd);
+          if (config.url.dialect === "postgres") out.addSecret(config.url.password);
+          if (out.debug) {
+            for (const [k, v] of Object.entries(config.source)) out.info(`debug: ${k} from ${v}`);
+          }
+        }
+        return config;
+      },
+      async migrator() {
+        migrator ??= new Migrator(await ctx.config(), {
+          onStep: (step) => {
+            if (!out.json) out.line(stepLine(step));
+          },
+          onLockWait: (holder) =>
+            out.info(`waiting for the migration lock${holder ? ` held by ${holder}` : ""}…`),
+        });
+        return migrator;
+      },
+    };
+    return await spec.run(ctx);
+  } catch (err) {
+    return out.error(err);
+  } finally {
+    if (migrator) await migrator.close().catch(() => {});
+  }
+}

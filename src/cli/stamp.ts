@@ -1,0 +1,29 @@
+/**
+ * `stamp`: set the version rows without running migrations.
+ *
+ * @module
+ */
+import type { CommandSpec } from "./spec.ts";
+
+/** `strata stamp`. */
+export const stampCommand: CommandSpec = {
+  name: "stamp",
+  summary: "Set the database's revision(s) without running migrations",
+  usage: "stamp REV... [--purge]",
+  description:
+    "Use after applying changes by hand, or to adopt an existing database. --purge empties the version table first (also clears rows with no migration file).",
+  options: { purge: { type: "boolean", description: "delete every version row first" } },
+  positionals: { min: 1, max: Infinity, names: "REV..." },
+  examples: [
+    "strata stamp head             # mark an existing schema as up to date",
+    "strata stamp base             # forget every applied revision",
+    "strata stamp --purge ae10     # reset to ae10 whatever the table holds",
+  ],
+  async run(ctx) {
+    const migrator = await ctx.migrator();
+    const rows = await migrator.stamp(ctx.args, ctx.values.purge === true);
+    if (ctx.out.json) ctx.out.data({ current: rows });
+    else ctx.out.line(`Stamped; now at ${rows.length ? rows.join(", ") : "<base>"}`);
+    return 0;
+  },
+};

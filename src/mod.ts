@@ -1,0 +1,43 @@
+/**
+ * Strata's public API: the types a migration uses (`Op`, `ColumnSpec`), the
+ * change data model, and the migrator for use from application code.
+ *
+ * A migration imports only types from here (erased at load time):
+ *
+ * ```ts ignore
+ * import type { Op } from "../src/mod.ts";
+ *
+ * export const revision = "1f2e3d4c5b6a";
+ * export const downRevision: string | string[] | null = "0a9b8c7d6e5f";
+ * export const message = "add user bio";
+ *
+ * export async function upgrade(op: Op) {
+ *   await op.addColumn("users", "bio", { type: "text" });
+ * }
+ * export async function downgrade(op: Op) {
+ *   await op.dropColumn("users", "bio");
+ * }
+ * ```
+ *
+ * @module
+ */
+export type {
+  AlterColumnOptions,
+  ColumnReference,
+  ColumnSpec,
+  CreateIndexOptions,
+  CreateTableOptions,
+  ForeignKeyOptions,
+  MigrationModule,
+  Op,
+  Row,
+  TableForeignKey,
+} from "./changes/op.ts";
+export type { Change, ChangeKind, ColumnDef, SqlExpr, Value } from "./changes/change.ts";
+export type { Schema, Table } from "./schema/model.ts";
+export * from "./errors.ts";
+export { Migrator } from "./runner/migrator.ts";
+export type { AppliedStep, MigratorOptions } from "./runner/migrator.ts";
+export { resolveConfig } from "./config/resolve.ts";
+export type { Config } from "./config/resolve.ts";
+export { VERSION } from "./version.ts";

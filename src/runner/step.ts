@@ -1,0 +1,112 @@
+/**
+ * Runs one migration step against a {@linkcode Queryable}: the live runner
+ * passes a transaction, the offline writer passes its script sink. Both get
+ * the same statements in the same order (DESIGN.md: "one sink for live and
+ * offline statements").
+ *
+ * @module
+ */
+import type { Change } from "../changes/change.ts";
+import type { MigrationModule, Row } from "../changes/op.ts";
+import { type ChangeSink, createOp } from "../changes/recorder.ts";
+import type { Dialect, RenderContext } from "../dialects/dialect.ts";
+import type { Queryable } from "../drivers/driver.ts";
+import type { Step } from "../graph/plan.ts";
+import { MigrationError, StrataError } from "../errors.ts";
+
+/** Everything a step needs besides the module. */
+export interface StepContext {
+  dialect: Dialect;
+  /** Where statements go: a live transaction or the offline script. */
+  q: Queryable;
+  versionTable: string;
+  isOffline: boolean;
+  transactional: boolean;
+  /** Called with each change before it is carried out (lint, tests, progress). */
+  onChange?: (change: Change) => void;
+}
+
+/** Describes a step for messages: `revision 1f2e3d4c5b6a ("add user bio")`. */
+export function describeRevision(revision: string, message?: string): string {
+  return message ? `${revision} ("${message}")` : revision;
+}
+
+function renderContext(ctx: StepContext): RenderContext {
+  return {
+    inspectTable: async (name, schema) => {
+      const model = await ctx.dialect.introspect(ctx.q);
+      return model.tables.find((t) => t.name === name && (!schema || t.schema === schema));
+    },
+    query: (sql, params) => ctx.q.query(sql, params),
+    transactional: ctx.transactional,
+  };
+}
+
+/**
+ * Runs `upgrade` or `downgrade` of one module and the step's version-row update.
+ *
+ * @param module The loaded migration module.
+ * @param step The planned step.
+ * @param ctx Dialect and sink.
+ * @throws {MigrationError} Naming the revision and the op call that failed.
+ */
+export async function runStep(
+  module: MigrationModule,
+  step: Step,
+  ctx: StepContext,
+): Promise<void> {
+  const label = describeRevision(step.revision, module.message);
+  const fn = step.direction === "up" ? module.upgrade : module.downgrade;
+  if (typeof fn !== "function") {
+    throw new MigrationError(step.revision, `Cannot downgrade ${label}: it has no downgrade()`, {
+      exitCode: 2,
+      hint: "add a downgrade function, or `stamp` past it if the change is irreversible",
+    });
+  }
+  const render = renderContext(ctx);
+  let current = "";
+  const sink: ChangeSink = {
+    async apply(change: Change, call: string) {
+      current = call;
+      ctx.onChange?.(change);
+      const statements = await ctx.dialect.render(change, render);
+      for (const stmt of statements) await ctx.q.execute(stmt);
+    },
+    query(sql: string, params: unknown[], call: string): Promise<Row[]> {
+      current = call;
+      return ctx.q.query(sql, params);
+    },
+  };
+  const op = createOp(sink, { dialect: ctx.dialect.name, isOffline: ctx.isOffline });
+  try {
+    await fn.call(module, op);
+    await op.settle();
+  } catch (err) {
+    throw wrapStepError(err, step, label, current);
+  }
+  for (const stmt of ctx.dialect.versionSql.apply(ctx.versionTable, step.version)) {
+    await ctx.q.execute(stmt);
+  }
+}
+
+function wrapStepError(err: unknown, step: Step, label: string, call: string): StrataError {
+  const where = call ? ` at ${call}` : "";
+  const verb = step.direction === "up" ? "Upgrade" : "Downgrade";
+  if (err instanceof StrataError) {
+    const message = `${verb} ${label} failed${where}: ${err.message}`;
+    return new MigrationError(step.revision, message, {
+      hint: err.hint,
+      cause: err,
+      exitCode: err.exitCode,
+    });
+  }
+  const text = err instanceof Error ? err.message : String(err);
+  return new MigrationError(step.revision, `${verb} ${label} failed${where}: ${firstLine(text)}`, {
+    cause: err,
+  });
+}
+
+/** The first line of a message (stack traces and SQL context stay out of one-line errors). */
+export function firstLine(text: string): string {
+  return text.split("\n", 1)[0]!.trim();
+}
