@@ -15,10 +15,12 @@ export async function upgrade(op: Op) {
       "SELECT 'Welcome', id FROM users WHERE email = 'system@chat.example'",
   );
   await op.execute(
-    "INSERT INTO messages (conversation_id, author_id, role, body) " +
-      "SELECT c.id, u.id, 'system', 'Welcome to the chat!' FROM conversations c, users u " +
+    "INSERT INTO messages (conversation_id, author_id, body) " +
+      "SELECT c.id, u.id, 'Welcome to the chat!' FROM conversations c, users u " +
       "WHERE c.title = 'Welcome' AND u.email = 'system@chat.example'",
   );
+  // A bare literal in UPDATE converts to the enum on PostgreSQL and is text on SQLite.
+  await op.execute("UPDATE messages SET role = 'system' WHERE body = 'Welcome to the chat!'");
 }
 
 export async function downgrade(op: Op) {
