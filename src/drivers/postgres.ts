@@ -1,0 +1,261 @@
+/**
+ * The PostgreSQL driver, on postgres.js. Loaded only for a postgres URL (see
+ * `./mod.ts`), so SQLite users never load the package.
+ *
+ * One session (`max: 1`, no lifetime recycling) carries the advisory lock,
+ * the transactions and every query, so the lock really covers the run.
+ *
+ * @module
+ */
+import postgres from "postgres";
+import type { DatabaseUrl } from "../config/url.ts";
+import type { Row } from "../changes/op.ts";
+import type { Driver, LockOptions, Queryable, Statement } from "./driver.ts";
+import { advisoryLock } from "./_pg_lock.ts";
+import { displayPgUrl, mapPgError } from "./_pg_errors.ts";
+import { ConnectionError } from "../errors.ts";
+
+/** A parsed PostgreSQL URL. */
+export type PostgresUrl = Extract<DatabaseUrl, { dialect: "postgres" }>;
+
+/** Options for {@linkcode openPostgres}. */
+export interface PostgresOptions {
+  /**
+   * Start every transaction read-only (`default_transaction_read_only`).
+   * @default {false}
+   */
+  readOnly?: boolean;
+  /**
+   * Seconds to wait for the server to accept the connection.
+   * @default {10}
+   */
+  connectTimeoutS?: number;
+}
+
+type Sql = postgres.Sql<Record<string, unknown>>;
+
+/** int8 as a number when it is safe, as a bigint when it is not (count(*) is int8). */
+const INT8 = {
+  to: 20,
+  from: [20],
+  serialize: (x: unknown) => String(x),
+  parse: (x: string): number | bigint => {
+    const n = Number(x);
+    return Number.isSafeInteger(n) ? n : BigInt(x);
+  },
+};
+
+function bindParams(params: readonly unknown[] | undefined): postgres.ParameterOrJSON<never>[] {
+  // postgres.js rejects undefined; the driver contract says it means NULL.
+  return (params ?? []).map((p) => (p === undefined ? null : p)) as postgres.ParameterOrJSON<
+    never
+  >[];
+}
+
+/** A plain object per row; bytea as a plain Uint8Array (not a Node Buffer), as on SQLite. */
+function plainRow(row: Record<string, unknown>): Row {
+  const out: Row = {};
+  for (const key in row) {
+    const v = row[key];
+    out[key] = v instanceof Uint8Array && v.constructor !== Uint8Array ? new Uint8Array(v) : v;
+  }
+  return out;
+}
+
+/**
+ * A live PostgreSQL connection. Create one with {@linkcode openPostgres} (or
+ * `openDriver` in `./mod.ts`).
+ */
+export class PostgresDriver implements Driver {
+  /** Always `"postgres"`. */
+  readonly dialect = "postgres" as const;
+  /** The URL, password included: never print it (use `redactUrl`). */
+  readonly url: PostgresUrl;
+  #sql: Sql;
+  /** The open transaction: with one session, every call must go through it. */
+  #tx: postgres.TransactionSql<Record<string, unknown>> | undefined;
+  /** Set by postgres.js's `onclose`: the session (and any advisory lock) is gone. */
+  #session: { lost: boolean };
+  #locksHeld = 0;
+
+  /**
+   * @param url The parsed URL.
+   * @param sql The postgres.js client (max 1 connection).
+   * @param session Flag that `onclose` sets when the session ends.
+   */
+  constructor(url: PostgresUrl, sql: Sql, session: { lost: boolean } = { lost: false }) {
+    this.url = url;
+    this.#sql = sql;
+    this.#session = session;
+  }
+
+  /**
+   * The connection to use. postgres.js reconnects silently after a dropped
+   * session, which would quietly drop the advisory lock: while a lock is
+   * held, a lost session is an error instead.
+   */
+  #conn(): Sql | postgres.TransactionSql<Record<string, unknown>> {
+    if (this.#session.lost && this.#locksHeld > 0) {
+      throw new ConnectionError(
+        `Lost the connection to ${displayPgUrl(this.url)}: the migration lock went with it`,
+        { hint: "the server closed the session; run the command again" },
+      );
+    }
+    return this.#tx ?? this.#sql;
+  }
+
+  /**
+   * Runs a statement. Without params the text may hold several statements
+   * (simple protocol); `batch` runs it once per parameter row.
+   *
+   * @param stmt The statement, with `$1` placeholders.
+   * @throws {QueryError} When the server rejects it.
+   * @throws {ConnectionError} When the connection is lost.
+   */
+  async execute(stmt: Statement): Promise<void> {
+    const { sql, params, batch } = stmt;
+    try {
+      const conn = this.#conn();
+      if (batch !== undefined) {
+        for (const row of batch) await conn.unsafe(sql, bindParams(row));
+      } else if (params === undefined || params.length === 0) {
+        await conn.unsafe(sql).simple();
+      } else {
+        await conn.unsafe(sql, bindParams(params));
+      }
+    } catch (e) {
+      throw mapPgError(e, this.url, sql);
+    }
+  }
+
+  /**
+   * Runs a query and returns its rows. int8 comes back as a number when it is
+   * a safe integer, otherwise a bigint; numeric as text; timestamps as Date.
+   *
+   * @param sql The query, with `$1` placeholders.
+   * @param params Bound parameters (`undefined` is NULL).
+   * @returns The rows.
+   * @throws {QueryError} When the server rejects it.
+   */
+  async query(sql: string, params?: readonly unknown[]): Promise<Row[]> {
+    try {
+      const rows = await this.#conn().unsafe(sql, bindParams(params));
+      return rows.map(plainRow);
+    } catch (e) {
+      throw mapPgError(e, this.url, sql);
+    }
+  }
+
+  /**
+   * Runs `fn` in a transaction (`sql.begin`); a nested call uses a savepoint.
+   * While it runs, this driver's own `execute`/`query` also go through it.
+   *
+   * @param fn The work; its argument runs statements in the transaction.
+   * @returns What `fn` returns, after COMMIT.
+   * @throws What `fn` throws, after ROLLBACK.
+   */
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    const outer = this.#tx;
+    const body = async (tx: postgres.TransactionSql<Record<string, unknown>>) => {
+      this.#tx = tx;
+      try {
+        return await fn(this);
+      } finally {
+        this.#tx = outer;
+      }
+    };
+    try {
+      const result = outer === undefined
+        ? await this.#sql.begin(body)
+        : await outer.savepoint(body);
+      return result as T;
+    } catch (e) {
+      // fn's own errors (already mapped, or the caller's) pass through unchanged.
+      throw mapPgError(e, this.url, outer === undefined ? "BEGIN" : "SAVEPOINT");
+    }
+  }
+
+  /**
+   * Takes a session advisory lock keyed by a 64-bit hash of `name`, polling
+   * `pg_try_advisory_lock` so the wait can time out and report the holder.
+   *
+   * @param name The lock's name.
+   * @param options Timeout and the wait callback.
+   * @returns The function that releases the lock.
+   * @throws {LockTimeoutError} When another session holds it for `timeoutMs`.
+   */
+  async lock(name: string, options: LockOptions): Promise<() => Promise<void>> {
+    if (this.#locksHeld === 0) this.#session.lost = false;
+    const release = await advisoryLock(this, name, options);
+    this.#locksHeld++;
+    let released = false;
+    return async () => {
+      if (released) return;
+      released = true;
+      this.#locksHeld--;
+      // A lost session took the lock with it: nothing to unlock.
+      if (!this.#session.lost) await release();
+    };
+  }
+
+  /** Closes the connection (waits up to 5 s for running queries). */
+  async close(): Promise<void> {
+    await this.#sql.end({ timeout: 5 });
+  }
+}
+
+/**
+ * Connects to PostgreSQL and checks the connection with a first query, so a
+ * wrong password or missing database fails here with a clear message.
+ *
+ * @param url The parsed URL.
+ * @param options Read-only mode and connect timeout.
+ * @returns The connected driver.
+ * @throws {ConnectionError} When the server cannot be reached, rejects the
+ *   login, or has no such database (the message never contains the password).
+ *
+ * @example
+ * ```ts ignore
+ * import { openPostgres } from "./postgres.ts";
+ * import { parseDatabaseUrl } from "../config/url.ts";
+ * const url = parseDatabaseUrl("postgres://app:secret@localhost/app", Deno.cwd());
+ * if (url.dialect === "postgres") {
+ *   const db = await openPostgres(url);
+ *   console.log(await db.query("SELECT 1 AS one"));
+ *   await db.close();
+ * }
+ * ```
+ */
+export async function openPostgres(
+  url: PostgresUrl,
+  options: PostgresOptions = {},
+): Promise<PostgresDriver> {
+  const connection: Record<string, string> = { application_name: "strata" };
+  if (options.readOnly) connection.default_transaction_read_only = "on";
+  const session = { lost: false };
+  const sql = postgres(url.url, {
+    host: url.host,
+    port: url.port,
+    username: url.user,
+    ...(url.password === undefined ? {} : { password: url.password }),
+    database: url.database,
+    max: 1,
+    idle_timeout: 0,
+    max_lifetime: null,
+    connect_timeout: options.connectTimeoutS ?? 10,
+    prepare: false,
+    onnotice: () => {},
+    onclose: () => {
+      session.lost = true;
+    },
+    connection,
+    types: { int8: INT8 },
+  }) as unknown as Sql;
+  try {
+    await sql`SELECT 1`;
+  } catch (e) {
+    await sql.end({ timeout: 0 }).catch(() => {});
+    throw mapPgError(e, url, undefined);
+  }
+  return new PostgresDriver(url, sql, session);
+}

@@ -1,0 +1,254 @@
+/**
+ * The SQLite driver, on `node:sqlite` (built into Deno: no FFI, works in a
+ * compiled binary).
+ *
+ * @module
+ */
+import { DatabaseSync, type StatementSync } from "node:sqlite";
+import { existsSync, statSync } from "node:fs";
+import { dirname } from "node:path";
+import type { Row } from "../changes/op.ts";
+import { ConnectionError, QueryError } from "../errors.ts";
+import type { Driver, LockOptions, Queryable, Statement } from "./driver.ts";
+import { lockFile } from "./_sqlite_lock.ts";
+import { bind, convertRow } from "./_sqlite_values.ts";
+
+export { toSqliteParam } from "./_sqlite_values.ts";
+
+/** Options for {@linkcode openSqlite}. */
+export interface SqliteOptions {
+  /**
+   * Open the file read-only; the first write fails with a {@linkcode ConnectionError}.
+   * @default {false}
+   */
+  readOnly?: boolean;
+  /**
+   * How long a statement waits for another connection's lock, in milliseconds.
+   * @default {5000}
+   */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * A live SQLite connection. Create one with {@linkcode openSqlite} (or
+ * `openDriver` in `./mod.ts`).
+ */
+export class SqliteDriver implements Driver {
+  /** Always `"sqlite"`. */
+  readonly dialect = "sqlite" as const;
+  /** Absolute path of the database file, or `":memory:"`. */
+  readonly path: string;
+  #db: DatabaseSync;
+  #depth = 0;
+
+  /**
+   * @param path Absolute file path, or `":memory:"`.
+   * @param db The open connection.
+   */
+  constructor(path: string, db: DatabaseSync) {
+    this.path = path;
+    this.#db = db;
+  }
+
+  /**
+   * Runs a statement. Without params the text may hold several statements;
+   * with `batch` it is prepared once and run once per row, atomically.
+   *
+   * @param stmt The statement.
+   * @throws {QueryError} When SQLite rejects it.
+   */
+  execute(stmt: Statement): Promise<void> {
+    const { sql, params, batch } = stmt;
+    this.#run(sql, () => {
+      if (batch !== undefined) {
+        const prepared = this.#db.prepare(sql);
+        this.#db.exec("SAVEPOINT strata_batch");
+        try {
+          for (const row of batch) prepared.run(...bind(row));
+        } catch (e) {
+          this.#db.exec("ROLLBACK TO strata_batch; RELEASE strata_batch");
+          throw e;
+        }
+        this.#db.exec("RELEASE strata_batch");
+      } else if (params === undefined || params.length === 0) {
+        this.#db.exec(sql);
+      } else {
+        this.#db.prepare(sql).run(...bind(params));
+      }
+    });
+    return Promise.resolve();
+  }
+
+  /**
+   * Runs a query and returns its rows as objects keyed by column name.
+   *
+   * @param sql The query, with `?` placeholders.
+   * @param params Bound parameters.
+   * @returns The rows.
+   * @throws {QueryError} When SQLite rejects it.
+   */
+  query(sql: string, params?: readonly unknown[]): Promise<Row[]> {
+    const rows = this.#run(sql, () => {
+      const prepared: StatementSync = this.#db.prepare(sql);
+      prepared.setReadBigInts(true);
+      return prepared.all(...bind(params)) as Record<string, unknown>[];
+    });
+    return Promise.resolve(rows.map(convertRow));
+  }
+
+  /**
+   * Runs `fn` in a `BEGIN IMMEDIATE` transaction (the write lock is taken up
+   * front, so two migrators cannot deadlock upgrading a read lock). Nested
+   * calls use a savepoint.
+   *
+   * @param fn The work; its argument runs statements in the transaction.
+   * @returns What `fn` returns, after COMMIT.
+   * @throws What `fn` throws, after ROLLBACK.
+   */
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    const depth = this.#depth;
+    const name = `strata_sp_${depth}`;
+    this.#run(depth === 0 ? "BEGIN IMMEDIATE" : `SAVEPOINT ${name}`, () => {
+      this.#db.exec(depth === 0 ? "BEGIN IMMEDIATE" : `SAVEPOINT ${name}`);
+    });
+    this.#depth++;
+    let result: T;
+    try {
+      result = await fn(this);
+    } catch (e) {
+      this.#depth--;
+      if (this.#db.isTransaction) {
+        this.#db.exec(depth === 0 ? "ROLLBACK" : `ROLLBACK TO ${name}; RELEASE ${name}`);
+      }
+      throw e;
+    }
+    this.#depth--;
+    const end = depth === 0 ? "COMMIT" : `RELEASE ${name}`;
+    try {
+      this.#run(end, () => this.#db.exec(end));
+    } catch (e) {
+      if (depth === 0 && this.#db.isTransaction) this.#db.exec("ROLLBACK");
+      throw e;
+    }
+    return result;
+  }
+
+  /**
+   * Takes the migration lock: an OS lock on `<db>.strata-lock` (see
+   * `_sqlite_lock.ts` for why). A no-op for `:memory:`.
+   *
+   * @param _name Ignored: there is one lock per database file.
+   * @param options Timeout and the wait callback.
+   * @returns The function that releases the lock.
+   * @throws {LockTimeoutError} When another process holds it for `timeoutMs`.
+   */
+  lock(_name: string, options: LockOptions): Promise<() => Promise<void>> {
+    if (this.path === ":memory:") return Promise.resolve(() => Promise.resolve());
+    return lockFile(`${this.path}.strata-lock`, options);
+  }
+
+  /** Closes the connection. */
+  close(): Promise<void> {
+    if (this.#db.isOpen) this.#db.close();
+    return Promise.resolve();
+  }
+
+  #run<T>(sql: string, fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      throw this.#mapError(sql, e);
+    }
+  }
+
+  #mapError(sql: string, e: unknown): Error {
+    if (!(e instanceof Error)) return new QueryError(sql, String(e), { cause: e });
+    // Deno's message reads "DB MESSAGE in SQL at offset N"; keep the database's part.
+    const m = /^([\s\S]*?) in [\s\S]* at offset (\d+)$/.exec(e.message);
+    const message = m?.[1] ?? e.message;
+    let position = m?.[2] === undefined ? undefined : Number(m[2]) + 1;
+    // The offset is relative to the failing statement of a multi-statement
+    // text, and prepare() reports none: then the "near" token is a fair guess.
+    const near = /^near "([^"]+)": syntax error/.exec(message)?.[1];
+    if (near !== undefined && (position === undefined || !sql.startsWith(near, position - 1))) {
+      const escaped = near.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      const at = new RegExp(`(?<![\\w])${escaped}(?![\\w])`).exec(sql)?.index;
+      if (at !== undefined) position = at + 1;
+    }
+    if (/readonly database|read-only/i.test(message)) {
+      return new ConnectionError(`Cannot write to SQLite database "${this.path}": ${message}`, {
+        hint: "the file or its directory is read-only; check permissions, or point --url " +
+          "at a writable copy",
+        cause: e,
+      });
+    }
+    if (/file is not a database|unable to open database file|disk I\/O error/i.test(message)) {
+      return new ConnectionError(`Cannot use SQLite database "${this.path}": ${message}`, {
+        hint: "check that the URL points at a SQLite database file",
+        cause: e,
+      });
+    }
+    if (/database is locked|database table is locked/i.test(message)) {
+      return new QueryError(sql, message, {
+        position,
+        hint: "another connection holds a write lock on the database",
+        cause: e,
+      });
+    }
+    return new QueryError(sql, message, { position, cause: e });
+  }
+}
+
+/**
+ * Opens a SQLite database with foreign keys on and a busy timeout.
+ *
+ * @param path Absolute file path, or `":memory:"`.
+ * @param options Read-only mode and busy timeout.
+ * @returns The driver.
+ * @throws {ConnectionError} When the directory is missing, the file is missing
+ *   in read-only mode, or SQLite cannot open the file.
+ *
+ * @example
+ * ```ts
+ * import { openSqlite } from "./sqlite.ts";
+ * const db = openSqlite(":memory:");
+ * await db.execute({ sql: "CREATE TABLE t (a integer)" });
+ * await db.execute({ sql: "INSERT INTO t VALUES (?)", batch: [[1], [2]] });
+ * console.assert((await db.query("SELECT count(*) AS n FROM t"))[0]?.n === 2);
+ * await db.close();
+ * ```
+ */
+export function openSqlite(path: string, options: SqliteOptions = {}): SqliteDriver {
+  const readOnly = options.readOnly ?? false;
+  const busy = options.busyTimeoutMs ?? 5000;
+  if (path !== ":memory:") {
+    const dir = dirname(path);
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+      throw new ConnectionError(
+        `Cannot open SQLite database "${path}": directory "${dir}" does not exist`,
+        { hint: `create it (mkdir -p ${dir}) or fix the database URL` },
+      );
+    }
+    if (readOnly && !existsSync(path)) {
+      throw new ConnectionError(`Cannot open SQLite database "${path}": the file does not exist`, {
+        hint: "check the database URL; run `strata upgrade` to create the database",
+      });
+    }
+  }
+  let db: DatabaseSync;
+  try {
+    db = new DatabaseSync(path, {
+      readOnly,
+      timeout: busy,
+      enableForeignKeyConstraints: true,
+    });
+    db.exec(`PRAGMA busy_timeout = ${Math.floor(busy)}; PRAGMA foreign_keys = ON`);
+  } catch (e) {
+    const message = e instanceof Error ? e.message.replace(/: \/.*$/, "") : String(e);
+    throw new ConnectionError(`Cannot open SQLite database "${path}": ${message}`, {
+      hint: "check that the path is a SQLite file and that Strata may read and write it",
+      cause: e,
+    });
+  }
+  return new SqliteDriver(path, db);
+}

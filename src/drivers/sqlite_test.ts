@@ -1,0 +1,150 @@
+import assert, { deepStrictEqual as assertEquals } from "node:assert";
+import { rejectsWith as assertRejects, throwsWith as assertThrows } from "./_test_helpers.ts";
+import { join } from "node:path";
+import { ConnectionError, QueryError } from "../errors.ts";
+import { openDriver } from "./mod.ts";
+import { openSqlite, toSqliteParam } from "./sqlite.ts";
+
+async function tempDb(): Promise<{ dir: string; path: string }> {
+  const dir = await Deno.makeTempDir({ prefix: "strata_sqlite_" });
+  return { dir, path: join(dir, "app.db") };
+}
+
+Deno.test("toSqliteParam() converts booleans, dates, JSON and undefined", () => {
+  assertEquals(toSqliteParam(true), 1n);
+  assertEquals(toSqliteParam(false), 0n);
+  assertEquals(toSqliteParam(3), 3n);
+  assertEquals(toSqliteParam(1.5), 1.5);
+  assertEquals(toSqliteParam(new Date("2024-01-02T03:04:05Z")), "2024-01-02T03:04:05.000Z");
+  assertEquals(toSqliteParam({ a: [1] }), '{"a":[1]}');
+  assertEquals(toSqliteParam([1, "x"]), '[1,"x"]');
+  assertEquals(toSqliteParam(undefined), null);
+  assertEquals(toSqliteParam(5n), 5n);
+  assertEquals(toSqliteParam(new Uint8Array([1])), new Uint8Array([1]));
+});
+
+Deno.test("openDriver() opens a SQLite file with foreign keys on and binds params", async () => {
+  const { dir, path } = await tempDb();
+  const db = await openDriver(`sqlite:${path}`);
+  try {
+    assertEquals(db.dialect, "sqlite");
+    assertEquals(await db.query("PRAGMA foreign_keys"), [{ foreign_keys: 1 }]);
+    assertEquals(await db.query("PRAGMA busy_timeout"), [{ timeout: 5000 }]);
+    await db.execute({
+      sql: "CREATE TABLE t (a integer, b text, c blob, d integer); CREATE TABLE u (x integer)",
+    });
+    await db.execute({
+      sql: "INSERT INTO t VALUES (?, ?, ?, ?)",
+      params: [true, new Date(0), new Uint8Array([7, 8]), 2n ** 62n],
+    });
+    await db.execute({
+      sql: "INSERT INTO t VALUES (?, ?, ?, ?)",
+      params: [0, { k: 1 }, null, undefined],
+    });
+    const rows = await db.query("SELECT * FROM t ORDER BY a DESC");
+    assertEquals(rows, [
+      { a: 1, b: "1970-01-01T00:00:00.000Z", c: new Uint8Array([7, 8]), d: 2n ** 62n },
+      { a: 0, b: '{"k":1}', c: null, d: null },
+    ]);
+  } finally {
+    await db.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("SqliteDriver.execute() runs a batch once per row, atomically", async () => {
+  const db = openSqlite(":memory:");
+  await db.execute({ sql: "CREATE TABLE t (a integer primary key, b text)" });
+  await db.execute({ sql: "INSERT INTO t VALUES (?, ?)", batch: [[1, "x"], [2, true]] });
+  assertEquals(await db.query("SELECT b FROM t ORDER BY a"), [{ b: "x" }, { b: "1" }]);
+  await assertRejects(
+    () => db.execute({ sql: "INSERT INTO t VALUES (?, ?)", batch: [[3, "y"], [1, "dup"]] }),
+    QueryError,
+  );
+  assertEquals(await db.query("SELECT count(*) AS n FROM t"), [{ n: 2 }]);
+  await db.close();
+});
+
+Deno.test("SqliteDriver.transaction() commits, and rolls back when fn throws", async () => {
+  const db = openSqlite(":memory:");
+  await db.execute({ sql: "CREATE TABLE t (a integer)" });
+  assertEquals(
+    await db.transaction(async (tx) => {
+      await tx.execute({ sql: "INSERT INTO t VALUES (1)" });
+      return "ok";
+    }),
+    "ok",
+  );
+  await assertRejects(
+    () =>
+      db.transaction(async (tx) => {
+        await tx.execute({ sql: "INSERT INTO t VALUES (2)" });
+        await tx.execute({ sql: "CREATE TABLE u (x integer)" });
+        throw new Error("boom");
+      }),
+    Error,
+    "boom",
+  );
+  assertEquals(await db.query("SELECT a FROM t"), [{ a: 1 }]);
+  assertEquals(await db.query("SELECT name FROM sqlite_master WHERE name = 'u'"), []);
+  await db.close();
+});
+
+Deno.test("SqliteDriver maps SQL errors to QueryError with sql and position", async () => {
+  const db = openSqlite(":memory:");
+  const err = await assertRejects(() => db.query("SELEC 1"), QueryError);
+  assertEquals(err.sql, "SELEC 1");
+  assertEquals(err.message, 'near "SELEC": syntax error');
+  assertEquals(err.position, 1);
+  const multi = await assertRejects(() => db.execute({ sql: "SELECT 1; SELEC 2" }), QueryError);
+  assertEquals([multi.message, multi.position], ['near "SELEC": syntax error', 11]);
+  await assertRejects(
+    () => db.execute({ sql: "INSERT INTO nope VALUES (1)" }),
+    QueryError,
+    "no such table: nope",
+  );
+  await db.close();
+});
+
+Deno.test("openSqlite() throws ConnectionError with a hint for a missing directory", () => {
+  const err = assertThrows(() => openSqlite("/nonexistent-strata-dir/x/app.db"), ConnectionError);
+  assert(err.message.includes('directory "/nonexistent-strata-dir/x" does not exist'));
+  assert(err.hint?.includes("mkdir -p"));
+});
+
+Deno.test("SqliteDriver fails cleanly on the first write to a read-only file", async () => {
+  const { dir, path } = await tempDb();
+  const setup = openSqlite(path);
+  await setup.execute({ sql: "CREATE TABLE t (a integer); INSERT INTO t VALUES (1)" });
+  await setup.close();
+  const before = await Deno.readFile(path);
+  const db = await openDriver(`sqlite:${path}`, { readOnly: true });
+  assertEquals(await db.query("SELECT a FROM t"), [{ a: 1 }]);
+  const err = await assertRejects(
+    () => db.transaction((tx) => tx.execute({ sql: "INSERT INTO t VALUES (2)" })),
+    ConnectionError,
+  );
+  assert(err.hint?.includes("read-only"));
+  await db.close();
+  assertEquals(await Deno.readFile(path), before);
+  assertThrows(() => openSqlite(join(dir, "missing.db"), { readOnly: true }), ConnectionError);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("SqliteDriver maps a file that is not a database to ConnectionError", async () => {
+  const { dir, path } = await tempDb();
+  await Deno.writeTextFile(path, "this is not a sqlite database, just some text ".repeat(10));
+  try {
+    const db = openSqlite(path);
+    await assertRejects(
+      () => db.query("SELECT * FROM sqlite_master"),
+      ConnectionError,
+      "not a database",
+    );
+    await db.close();
+  } catch (e) {
+    assert(e instanceof ConnectionError, String(e)); // or already at open
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
