@@ -121,7 +121,13 @@ export type Change =
     where?: string;
     concurrently: boolean;
   } & OnTable)
-  | { readonly kind: "dropIndex"; name: string; table?: string; schema?: string }
+  | {
+    readonly kind: "dropIndex";
+    name: string;
+    table?: string;
+    schema?: string;
+    concurrently?: boolean;
+  }
   | ({ readonly kind: "createForeignKey"; name: string } & OnTable & Omit<ForeignKeyDef, "name">)
   | ({ readonly kind: "createUniqueConstraint"; name: string; columns: string[] } & OnTable)
   | ({ readonly kind: "createCheckConstraint"; name: string; expr: string } & OnTable)

@@ -211,6 +211,7 @@ export function createOp(
       return record("dropIndex", [name], () => {
         const change: Change = { kind: "dropIndex", name };
         if (opts.table !== undefined) change.table = opts.table;
+        if (opts.concurrently) change.concurrently = true;
         return withSchema(change, opts.schema);
       });
     },

@@ -45,6 +45,18 @@ const INT8 = {
   },
 };
 
+/**
+ * json/jsonb parameters: postgres.js would JSON-encode a string a second time
+ * (storing `"{\"a\":1}"`). Strings are already JSON text (that is how the
+ * dialect and the SQLite driver pass objects), so pass them through.
+ */
+const JSON_TYPE = {
+  to: 3802,
+  from: [114, 3802],
+  serialize: (x: unknown) => (typeof x === "string" ? x : JSON.stringify(x)),
+  parse: (x: string): unknown => JSON.parse(x),
+};
+
 function bindParams(params: readonly unknown[] | undefined): postgres.ParameterOrJSON<never>[] {
   // postgres.js rejects undefined; the driver contract says it means NULL.
   return (params ?? []).map((p) => (p === undefined ? null : p)) as postgres.ParameterOrJSON<
@@ -249,7 +261,7 @@ export async function openPostgres(
       session.lost = true;
     },
     connection,
-    types: { int8: INT8 },
+    types: { int8: INT8, json: JSON_TYPE },
   }) as unknown as Sql;
   try {
     await sql`SELECT 1`;

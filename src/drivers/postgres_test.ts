@@ -202,3 +202,26 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "PostgresDriver.execute() stores JSON text params as documents, not strings",
+  ignore: !hasPg(),
+  async fn() {
+    const db = await createPgDatabase("drv");
+    const d = await openDriver(db.url);
+    try {
+      await d.execute({ sql: "CREATE TABLE j (doc jsonb, plain json)" });
+      await d.execute({
+        sql: "INSERT INTO j VALUES ($1, $2)",
+        params: ['{"a":1}', '{"b":[2]}'],
+      });
+      assertEquals(
+        await d.query("SELECT jsonb_typeof(doc) AS t, doc->>'a' AS a, plain FROM j"),
+        [{ t: "object", a: "1", plain: { b: [2] } }],
+      );
+    } finally {
+      await d.close();
+      await db.drop();
+    }
+  },
+});
