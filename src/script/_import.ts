@@ -1,0 +1,45 @@
+/**
+ * Imports one migration module from disk, private to `src/script/`.
+ *
+ * @module
+ */
+import { basename, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { ScriptError } from "../errors.ts";
+
+/**
+ * Imports the module at `path` by absolute `file:` URL. Never relative to
+ * `import.meta.url`: the compiled binary and the bundle must load the user's
+ * files from disk, wherever Strata itself lives.
+ *
+ * @param path Path of the migration file (made absolute here).
+ * @returns The module namespace.
+ * @throws {ScriptError} Naming the file, with the first line of the cause
+ *   (a syntax error, or an exception thrown while the module loads).
+ *
+ * @example Importing a migration
+ * ```ts ignore
+ * const mod = await importScript("/app/migrations/1f2e3d4c5b6a_add_user_bio.ts");
+ * ```
+ */
+export async function importScript(path: string): Promise<Record<string, unknown>> {
+  const url = pathToFileURL(resolve(path)).href;
+  try {
+    return await import(url);
+  } catch (cause) {
+    throw new ScriptError(path, `Cannot load migration "${basename(path)}": ${firstLine(cause)}`, {
+      cause,
+      hint: "fix the file; --debug shows the full error",
+    });
+  }
+}
+
+/** The first non-empty line of an error's message, without a stack. */
+export function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const line = text.split(/\r?\n/).find((l) => l.trim() !== "") ?? "";
+  const prefix = error instanceof Error && error.name !== "Error" && !line.startsWith(error.name)
+    ? `${error.name}: `
+    : "";
+  return (prefix + line.trim()) || "unknown error";
+}

@@ -1,0 +1,112 @@
+/**
+ * Imports migration modules, once their headers are known and a command
+ * actually needs to run them.
+ *
+ * @module
+ */
+import { basename } from "node:path";
+import { ScriptError } from "../errors.ts";
+import type { MigrationModule } from "../changes/op.ts";
+import { normalizeHeader } from "./_header.ts";
+import { importScript } from "./_import.ts";
+import { mapBounded } from "./_pool.ts";
+import type { Script, ScriptHeader } from "./script.ts";
+
+/** Options of {@linkcode loadModules}. */
+export interface LoadOptions {
+  /**
+   * How many modules are imported at once.
+   *
+   * @default {16}
+   */
+  concurrency?: number;
+}
+
+/** Header fields an imported module must agree on with its statically read header. */
+const CHECKED: readonly (keyof ScriptHeader)[] = [
+  "revision",
+  "downRevisions",
+  "dependsOn",
+  "branchLabels",
+  "transactional",
+];
+
+/** The export name a user writes for each normalized field. */
+const EXPORT_NAME: Partial<Record<keyof ScriptHeader, string>> = { downRevisions: "downRevision" };
+
+/**
+ * Imports the scripts' modules by absolute `file:` URL, at most
+ * `options.concurrency` at once, and checks each against its header: the
+ * exported `revision`, `downRevision`, `dependsOn`, `branchLabels` and
+ * `transactional` must equal what discovery read from the text, `upgrade`
+ * must be a function, and `downgrade`, if exported, too.
+ *
+ * @param scripts The scripts to load (typically the steps of a plan).
+ * @param options Concurrency.
+ * @returns The modules keyed by revision id.
+ * @throws {ScriptError} Naming the file: an import failure (with the first
+ *   line of its cause), a header that disagrees (naming the field), a
+ *   missing `upgrade`, or two scripts with the same revision.
+ *
+ * @example Loading the modules of a plan
+ * ```ts ignore
+ * const scripts = await discoverScripts("migrations");
+ * const modules = await loadModules(scripts.filter((s) => pending.has(s.revision)));
+ * await modules.get("1f2e3d4c5b6a")?.upgrade(op);
+ * ```
+ */
+export async function loadModules(
+  scripts: readonly Script[],
+  options: LoadOptions = {},
+): Promise<Map<string, MigrationModule>> {
+  const seen = new Set<string>();
+  for (const script of scripts) {
+    if (seen.has(script.revision)) {
+      throw new ScriptError(
+        script.path,
+        `Cannot load migration "${
+          basename(script.path)
+        }": revision "${script.revision}" is given twice`,
+      );
+    }
+    seen.add(script.revision);
+  }
+  const modules = await mapBounded(scripts, options.concurrency ?? 16, async (script) => {
+    const mod = await importScript(script.path);
+    checkModule(script, mod);
+    return mod as unknown as MigrationModule;
+  });
+  const byRevision = new Map<string, MigrationModule>();
+  scripts.forEach((script, i) => byRevision.set(script.revision, modules[i] as MigrationModule));
+  return byRevision;
+}
+
+function checkModule(script: Script, mod: Record<string, unknown>): void {
+  const name = basename(script.path);
+  const header = normalizeHeader(script.path, mod);
+  for (const field of CHECKED) {
+    const loaded = JSON.stringify(header[field]);
+    const parsed = JSON.stringify(script[field]);
+    if (loaded !== parsed) {
+      const exported = EXPORT_NAME[field] ?? field;
+      throw new ScriptError(
+        script.path,
+        `Cannot load migration "${name}": its "${exported}" is ${loaded} when imported but ${parsed} in the source text`,
+        { hint: `write "${exported}" as a plain literal (export const ${exported} = …)` },
+      );
+    }
+  }
+  if (typeof mod.upgrade !== "function") {
+    throw new ScriptError(
+      script.path,
+      `Cannot load migration "${name}": it does not export an "upgrade" function`,
+      { hint: "add `export async function upgrade(op: Op) { … }`" },
+    );
+  }
+  if (mod.downgrade !== undefined && typeof mod.downgrade !== "function") {
+    throw new ScriptError(
+      script.path,
+      `Cannot load migration "${name}": its "downgrade" export is not a function`,
+    );
+  }
+}
