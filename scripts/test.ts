@@ -40,7 +40,8 @@ const status = await child.status;
 if (stop) await stop();
 
 // deno test ends with e.g. "ok | 12 passed (3 steps) | 0 failed (1s)".
-const clean = tail.replace(/\x1b\[[0-9;]*m/g, "");
+const ESC = String.fromCharCode(27);
+const clean = tail.replaceAll(new RegExp(`${ESC}\\[[0-9;]*m`, "g"), "");
 const m = [...clean.matchAll(/(\d+) passed(?: \((\d+) steps?\))? \| (\d+) failed/g)].pop();
 if (m) console.log(`${m[1]} passed, ${m[3]} failed`);
 else console.log(`0 passed, ${status.success ? 0 : 1} failed`);
