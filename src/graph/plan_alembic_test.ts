@@ -1,0 +1,169 @@
+// Alembic's own traversal fixtures (tests/test_version_traversal.py), rebuilt
+// in memory: the same graph and the same command must leave the same rows.
+import assert from "node:assert/strict";
+import { GraphError } from "../errors.ts";
+import { planDowngrade, planStamp, planUpgrade, type Step } from "./plan.ts";
+import type { RevisionMap } from "./revision_map.ts";
+import {
+  branched,
+  checkPlan,
+  crossDependency,
+  diamond,
+  graph,
+  linear,
+  node,
+  revs,
+} from "./_testing.ts";
+
+/** Checks the plan with the independent replay and returns the final rows. */
+function rowsAfter(map: RevisionMap, current: string[], steps: Step[]): string[] {
+  const check = checkPlan(map, current, steps);
+  assert.deepEqual(check.problems, []);
+  return check.rows;
+}
+
+Deno.test("planDowngrade() leaves an unrelated branch alone, as Alembic does", () => {
+  const map = branched();
+  const steps = planDowngrade(map, ["d1", "d2"], "c2");
+  assert.deepEqual(revs(steps), ["d2"]);
+  assert.deepEqual(rowsAfter(map, ["d1", "d2"], steps), ["c2", "d1"]);
+  const label = planDowngrade(map, ["c1", "d2"], "c1branch@b");
+  assert.deepEqual(revs(label), ["c1"]);
+  assert.deepEqual(rowsAfter(map, ["c1", "d2"], label), ["d2"]);
+  const both = planDowngrade(map, ["d1", "d2"], "b");
+  assert.deepEqual(revs(both), ["d2", "c2", "d1", "c1"]);
+  assert.deepEqual(rowsAfter(map, ["d1", "d2"], both), ["b"]);
+  assert.deepEqual(planDowngrade(map, ["d1", "c2"], "c2"), []);
+});
+
+Deno.test("planUpgrade() and planDowngrade() match Alembic's DependsOnBranchTestTwo", () => {
+  const map = graph(
+    node("a1"),
+    node("a2"),
+    node("a3"),
+    node("amerge", ["a1", "a2", "a3"]),
+    node("b1"),
+    node("b2"),
+    node("bmerge", ["b1", "b2"]),
+    node("c1"),
+    node("c2"),
+    node("c3"),
+    node("cmerge", ["c1", "c2", "c3"]),
+    node("d1", [], { dependsOn: ["a3", "b2", "c1"] }),
+  );
+  const all = planUpgrade(map, [], "heads");
+  assert.deepEqual(rowsAfter(map, [], all), ["amerge", "bmerge", "cmerge", "d1"]);
+  const heads = ["amerge", "bmerge", "cmerge", "d1"];
+  const toB2 = planDowngrade(map, heads, "b2");
+  assert.deepEqual(revs(toB2), ["bmerge"]);
+  assert.deepEqual(rowsAfter(map, heads, toB2), ["amerge", "b1", "cmerge", "d1"]);
+  const next = ["amerge", "b1", "cmerge", "d1"];
+  const d1 = planDowngrade(map, next, "d1@base");
+  assert.deepEqual(revs(d1), ["d1"]);
+  assert.deepEqual(rowsAfter(map, next, d1), ["amerge", "b1", "b2", "cmerge"]);
+  assert.deepEqual(rowsAfter(map, next, planDowngrade(map, next, "base")), []);
+});
+
+Deno.test("planDowngrade() matches Alembic's crisscross DependsOnBranchTestThree", () => {
+  const map = graph(
+    node("a1"),
+    node("a2", "a1"),
+    node("b1"),
+    node("b2", "b1", { dependsOn: ["a2"] }),
+    node("b3", "b2"),
+    node("a3", "a2", { dependsOn: ["b1"] }),
+  );
+  const steps = planDowngrade(map, ["a3", "b2"], "b1");
+  assert.deepEqual(revs(steps), ["b2"]);
+  assert.deepEqual(steps[0]?.version, { remove: ["b2"], add: [] });
+  assert.deepEqual(rowsAfter(map, ["a3", "b2"], steps), ["a3"]);
+});
+
+Deno.test("planStamp() inserts, replaces and deletes rows on the target's line", () => {
+  const map = branched();
+  assert.deepEqual(planStamp(map, [], ["c1"]), { remove: [], add: ["c1"] });
+  assert.deepEqual(planStamp(map, ["b"], ["d2"]), { remove: ["b"], add: ["d2"] });
+  assert.deepEqual(planStamp(map, ["d1", "c2"], ["b"]), { remove: ["c2", "d1"], add: ["b"] });
+  assert.deepEqual(planStamp(map, ["d1", "c2"], ["c2branch@head"]), {
+    remove: ["c2"],
+    add: ["d2"],
+  });
+  assert.deepEqual(planStamp(map, ["d1", "c2"], ["c2"]), { remove: [], add: [] });
+  assert.deepEqual(planStamp(map, ["d1", "c2"], ["c1branch@base"]), { remove: ["d1"], add: [] });
+  assert.deepEqual(planStamp(map, ["d1", "c2"], ["base"]), { remove: ["c2", "d1"], add: [] });
+  assert.deepEqual(planStamp(map, [], ["heads"]), { remove: [], add: ["d1", "d2"] });
+  assert.deepEqual(planStamp(map, ["d1", "d2"], ["heads"]), { remove: [], add: [] });
+});
+
+Deno.test("planStamp() crosses dependencies and merges like Alembic", () => {
+  const map = crossDependency();
+  assert.deepEqual(planStamp(map, ["p3", "q3"], ["p1"]), { remove: ["p3", "q3"], add: ["p1"] });
+  const diamondMap = diamond();
+  assert.deepEqual(planStamp(diamondMap, ["b1", "b2"], ["m"]), {
+    remove: ["b1", "b2"],
+    add: ["m"],
+  });
+  assert.deepEqual(planStamp(diamondMap, ["m"], ["b2"]), { remove: ["m"], add: ["b2"] });
+});
+
+Deno.test("planStamp() with purge replaces every row, even unknown ones", () => {
+  const map = linear();
+  assert.deepEqual(planStamp(map, ["gone", "c"], ["e"], { purge: true }), {
+    remove: ["c", "gone"],
+    add: ["e"],
+  });
+  assert.deepEqual(planStamp(map, ["c"], ["c"], { purge: true }), { remove: [], add: [] });
+  assert.throws(() => planStamp(map, ["gone"], ["e"]), GraphError);
+  assert.throws(() => planStamp(map, [], ["b", "d"]), {
+    message: 'Cannot stamp "d" together with "b": one is an ancestor of the other',
+  });
+  assert.deepEqual(planStamp(branched(), [], ["d1", "c2"]), { remove: [], add: ["c2", "d1"] });
+});
+
+Deno.test("planDowngrade() matches Alembic's relative and labelled downgrades on BranchedPathTest", () => {
+  const map = branched();
+  const rows = ["d1", "d2"];
+  assert.deepEqual(revs(planDowngrade(map, rows, "base+2")), ["d2", "c2", "d1", "c1"]);
+  const c2 = planDowngrade(map, rows, "c2branch@base+2");
+  assert.deepEqual(revs(c2), ["d2", "c2"]);
+  assert.deepEqual(rowsAfter(map, rows, c2), ["d1"]);
+  const head1 = planDowngrade(map, rows, "c1branch@head-1");
+  assert.deepEqual(revs(head1), ["d1"]);
+  assert.deepEqual(rowsAfter(map, rows, head1), ["c1", "d2"]);
+  const d2 = planDowngrade(map, ["c1", "d2"], "d2-1");
+  assert.deepEqual(rowsAfter(map, ["c1", "d2"], d2), ["c1", "c2"]);
+  assert.deepEqual(rowsAfter(map, ["a"], planDowngrade(map, ["a"], "-1")), []);
+  assert.throws(() => planDowngrade(map, [], "-1"), GraphError);
+});
+
+Deno.test("planUpgrade() and planDowngrade() match Alembic's BranchFromMergepointTest", () => {
+  // a1 -> b1 -> c1; a2 -> b2 -> c2; (c1, c2) -> d1; c2 -> d2.
+  const map = graph(
+    node("a1"),
+    node("b1", "a1"),
+    node("c1", "b1"),
+    node("a2"),
+    node("b2", "a2"),
+    node("c2", "b2"),
+    node("d1", ["c1", "c2"]),
+    node("d2", "c2"),
+  );
+  const up = planUpgrade(map, ["d2", "b1"], "d1");
+  assert.deepEqual(revs(up), ["c1", "d1"]);
+  assert.deepEqual(rowsAfter(map, ["d2", "b1"], up), ["d1", "d2"]);
+  const down = planDowngrade(map, ["d2", "d1"], "b1");
+  assert.deepEqual(revs(down), ["d1", "c1"]);
+  assert.deepEqual(rowsAfter(map, ["d2", "d1"], down), ["b1", "d2"]);
+});
+
+Deno.test("planDowngrade() matches Alembic's DependsOnBranchTestFive (issue #1373)", () => {
+  const map = graph(
+    node("a1"),
+    node("b1", [], { dependsOn: ["a1"] }),
+    node("bmerge", ["a1", "b1"]),
+  );
+  assert.deepEqual(rowsAfter(map, ["a1"], planUpgrade(map, ["a1"], "b1")), ["b1"]);
+  assert.deepEqual(rowsAfter(map, ["b1"], planUpgrade(map, ["b1"], "bmerge")), ["bmerge"]);
+  assert.deepEqual(rowsAfter(map, ["bmerge"], planDowngrade(map, ["bmerge"], "a1")), ["b1"]);
+  assert.deepEqual(rowsAfter(map, ["bmerge"], planDowngrade(map, ["bmerge"], "b1")), ["b1"]);
+});
