@@ -11,9 +11,28 @@ import type { CommandSpec, OptionSpec, OptionValues } from "./spec.ts";
 
 /** Options every command accepts. */
 export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
-  url: { type: "string", short: "u", arg: "URL", description: "database URL (env STRATA_URL, DATABASE_URL)" },
-  dir: { type: "string", short: "d", arg: "DIR", description: "migrations directory (default ./migrations)" },
-  config: { type: "string", arg: "FILE", description: "config file (default ./strata.json if present)" },
+  url: {
+    type: "string",
+    short: "u",
+    arg: "URL",
+    description: "database URL (env STRATA_URL, DATABASE_URL)",
+  },
+  dir: {
+    type: "string",
+    short: "d",
+    arg: "DIR",
+    description: "migrations directory (default ./migrations)",
+  },
+  config: {
+    type: "string",
+    arg: "FILE",
+    description: "config file (default ./strata.json if present)",
+  },
+  "lock-timeout": {
+    type: "string",
+    arg: "SECONDS",
+    description: "wait at most this long for the migration lock (default 300)",
+  },
   json: { type: "boolean", description: "print machine-readable JSON" },
   debug: { type: "boolean", description: "print stack traces and where settings came from" },
   help: { type: "boolean", short: "h", description: "show help" },
@@ -87,7 +106,11 @@ export function parseCommandArgs(
       options: Object.fromEntries(
         Object.entries(options).map(([name, o]) => [
           name,
-          { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) },
+          {
+            type: o.type,
+            ...(o.short ? { short: o.short } : {}),
+            ...(o.multiple ? { multiple: true } : {}),
+          },
         ]),
       ),
       allowPositionals: true,
@@ -106,9 +129,15 @@ export function parseCommandArgs(
   if (!values.help) {
     const { min, max, names } = spec.positionals;
     if (args.length < min || args.length > max) {
-      const want = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
+      const want = min === max
+        ? `${min}`
+        : max === Infinity
+        ? `at least ${min}`
+        : `${min} to ${max}`;
       throw new UsageError(
-        `${spec.name} takes ${want} argument${max === 1 ? "" : "s"} (${names || "none"}), got ${args.length}`,
+        `${spec.name} takes ${want} argument${max === 1 ? "" : "s"} (${
+          names || "none"
+        }), got ${args.length}`,
         { hint: `usage: strata ${spec.usage}` },
       );
     }

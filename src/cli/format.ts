@@ -30,7 +30,11 @@ export function historyLine(
 }
 
 /** The multi-line verbose block (`show`, `--verbose`). */
-export function revisionBlock(map: RevisionMap, node: RevisionNode, current?: ReadonlySet<string>): string {
+export function revisionBlock(
+  map: RevisionMap,
+  node: RevisionNode,
+  current?: ReadonlySet<string>,
+): string {
   const lines = [`Rev: ${revisionTag(map, node.revision, current)}`];
   if (map.isMergePoint(node.revision)) lines.push(`Merges: ${node.downRevisions.join(", ")}`);
   lines.push(`Parent: ${node.downRevisions.length ? node.downRevisions.join(", ") : "<base>"}`);

@@ -21,7 +21,9 @@ export const headsCommand: CommandSpec = {
       return 0;
     }
     for (const h of map.heads) {
-      ctx.out.line(ctx.values.verbose ? revisionBlock(map, map.get(h)) + "\n" : revisionTag(map, h));
+      ctx.out.line(
+        ctx.values.verbose ? revisionBlock(map, map.get(h)) + "\n" : revisionTag(map, h),
+      );
     }
     return 0;
   },
@@ -32,7 +34,9 @@ export const branchesCommand: CommandSpec = {
   name: "branches",
   summary: "Show branch points (revisions with several children)",
   usage: "branches [--verbose]",
-  options: { verbose: { type: "boolean", short: "v", description: "show each branch point in full" } },
+  options: {
+    verbose: { type: "boolean", short: "v", description: "show each branch point in full" },
+  },
   positionals: { min: 0, max: 0, names: "" },
   examples: ["strata branches"],
   async run(ctx) {
@@ -40,12 +44,19 @@ export const branchesCommand: CommandSpec = {
     const points = map.topoOrder().filter((r) => map.isBranchPoint(r)).reverse();
     if (ctx.out.json) {
       ctx.out.data({
-        branches: points.map((p) => ({ ...revisionJson(map, map.get(p)), children: map.children(p) })),
+        branches: points.map((p) => ({
+          ...revisionJson(map, map.get(p)),
+          children: map.children(p),
+        })),
       });
       return 0;
     }
     for (const p of points) {
-      ctx.out.line(ctx.values.verbose ? revisionBlock(map, map.get(p)) : `${revisionTag(map, p)} (branchpoint)`);
+      ctx.out.line(
+        ctx.values.verbose
+          ? revisionBlock(map, map.get(p))
+          : `${revisionTag(map, p)} (branchpoint)`,
+      );
       for (const c of map.children(p)) {
         ctx.out.line(`  -> ${revisionTag(map, c)}, ${map.get(c).message ?? ""}`);
       }

@@ -32,7 +32,8 @@ export const historyCommand: CommandSpec = {
     const migrator = await ctx.migrator();
     const map = await migrator.graph();
     const range = stringOpt(ctx.values, "rev");
-    const needDb = ctx.values["indicate-current"] === true || (range?.includes("current") ?? false) ||
+    const needDb = ctx.values["indicate-current"] === true ||
+      (range?.includes("current") ?? false) ||
       (range !== undefined && /(^|:)[-+]\d/.test(range));
     const rows = needDb ? await migrator.current() : [];
     const current = ctx.values["indicate-current"] ? new Set(rows) : undefined;
@@ -42,7 +43,9 @@ export const historyCommand: CommandSpec = {
       return 0;
     }
     for (const n of nodes) {
-      ctx.out.line(ctx.values.verbose ? revisionBlock(map, n, current) + "\n" : historyLine(map, n, current));
+      ctx.out.line(
+        ctx.values.verbose ? revisionBlock(map, n, current) + "\n" : historyLine(map, n, current),
+      );
     }
     return 0;
   },

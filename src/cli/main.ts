@@ -5,7 +5,7 @@
  * @module
  */
 import { resolveConfig } from "../config/resolve.ts";
-import type { Config } from "../config/resolve.ts";
+import type { Config, ConfigFlags } from "../config/resolve.ts";
 import { UsageError } from "../errors.ts";
 import { Migrator } from "../runner/migrator.ts";
 import { VERSION } from "../version.ts";
@@ -73,11 +73,12 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
       env,
       async config() {
         if (!config) {
-          const flags: { url?: string; dir?: string; config?: string } = {};
-          for (const key of ["url", "dir", "config"] as const) {
-            const v = stringOpt(values, key);
-            if (v !== undefined) flags[key] = v;
-          }
+          const flags: ConfigFlags = {
+            url: stringOpt(values, "url"),
+            dir: stringOpt(values, "dir"),
+            config: stringOpt(values, "config"),
+            lockTimeout: stringOpt(values, "lock-timeout"),
+          };
           config = await resolveConfig(flags, env, cwd);
           if (config.url.dialect === "postgres") out.addSecret(config.url.password);
           if (out.debug) {

@@ -45,7 +45,7 @@ async function report(ctx: CommandContext, path: string, revision: string): Prom
 export const revisionCommand: CommandSpec = {
   name: "revision",
   summary: "Write a new migration file",
-  usage: 'revision -m MSG [--head REV] [--branch-label L] [--depends-on REV] [--rev-id ID]',
+  usage: "revision -m MSG [--head REV] [--branch-label L] [--depends-on REV] [--rev-id ID]",
   description:
     "The new revision's parent is the single head, or --head (use --head base to start a new branch).",
   options: {
@@ -67,7 +67,9 @@ export const revisionCommand: CommandSpec = {
     const head = stringOpt(ctx.values, "head");
     let parents: string[] = [];
     if (map) parents = resolveTarget(map, head ?? "head", []);
-    else if (head && head !== "base") throw new UsageError(`Cannot find revision "${head}": there are no migrations yet`);
+    else if (head && head !== "base") {
+      throw new UsageError(`Cannot find revision "${head}": there are no migrations yet`);
+    }
     if (parents.length > 1) {
       throw new UsageError(`--head "${head}" names ${parents.length} revisions`, {
         hint: "name one revision, or use `strata merge` to join heads",

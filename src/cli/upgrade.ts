@@ -4,11 +4,16 @@
  * @module
  */
 import type { AppliedStep } from "../runner/migrator.ts";
-import type { CommandContext, CommandSpec } from "./spec.ts";
+import { resolve } from "node:path";
+import { UsageError } from "../errors.ts";
+import { Migrator } from "../runner/migrator.ts";
+import { type CommandContext, type CommandSpec, type OptionSpec, stringOpt } from "./spec.ts";
 
 function stepLine(s: AppliedStep): string {
-  const from = s.from.length ? s.from.join(", ") : "<base>";
-  const arrow = s.direction === "up" ? `${from} -> ${s.revision}` : `${s.revision} -> ${from}`;
+  const parents = s.parents.length ? s.parents.join(", ") : "<base>";
+  const arrow = s.direction === "up"
+    ? `${parents} -> ${s.revision}`
+    : `${s.revision} -> ${parents}`;
   const verb = s.direction === "up" ? "upgrade" : "downgrade";
   return `${verb} ${arrow}, ${s.message} (${formatMs(s.durationMs)})`;
 }
@@ -18,7 +23,65 @@ export function formatMs(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
+const OFFLINE_OPTIONS: Record<string, OptionSpec> = {
+  sql: { type: "boolean", description: "write the SQL instead of running it (never connects)" },
+  output: {
+    type: "string",
+    short: "o",
+    arg: "FILE",
+    description: "with --sql: write to FILE, not stdout",
+  },
+  dialect: {
+    type: "string",
+    arg: "NAME",
+    description: "with --sql: sqlite or postgres (default: the URL's)",
+  },
+  "transaction-per": {
+    type: "string",
+    arg: "migration|run",
+    description: "with --sql: BEGIN/COMMIT per migration (default) or one for the run",
+  },
+  timestamp: { type: "boolean", description: "with --sql: add the generation time to the header" },
+};
+
+async function offline(ctx: CommandContext, direction: "up" | "down"): Promise<number> {
+  const dialect = stringOpt(ctx.values, "dialect");
+  if (dialect !== undefined && dialect !== "sqlite" && dialect !== "postgres") {
+    throw new UsageError(`Unknown dialect "${dialect}"`, {
+      hint: "use --dialect sqlite or --dialect postgres",
+    });
+  }
+  const per = stringOpt(ctx.values, "transaction-per") ?? "migration";
+  if (per !== "migration" && per !== "run") {
+    throw new UsageError(`Unknown --transaction-per "${per}"`, { hint: "use migration or run" });
+  }
+  const migrator = new Migrator(await ctx.config(), dialect ? { dialect } : {});
+  const range = ctx.args[0] ?? "head";
+  const text = await migrator.offline(direction, range, {
+    transactionPer: per,
+    ...(ctx.values.timestamp ? { timestamp: new Date() } : {}),
+  });
+  const output = stringOpt(ctx.values, "output");
+  if (output === undefined) {
+    ctx.out.raw(text);
+    return 0;
+  }
+  // Write beside the target, then rename: a failure never leaves a partial script.
+  const path = resolve(ctx.cwd, output);
+  const tmp = `${path}.strata-tmp`;
+  await Deno.writeTextFile(tmp, text);
+  await Deno.rename(tmp, path);
+  ctx.out.info(`Wrote ${output}`);
+  return 0;
+}
+
 async function migrate(ctx: CommandContext, direction: "up" | "down"): Promise<number> {
+  if (ctx.values.sql) return offline(ctx, direction);
+  for (const name of Object.keys(OFFLINE_OPTIONS)) {
+    if (name !== "sql" && ctx.values[name] !== undefined) {
+      throw new UsageError(`--${name} only goes with --sql`);
+    }
+  }
   const migrator = await ctx.migrator();
   const target = ctx.args[0] ?? "head";
   const started = performance.now();
@@ -51,19 +114,21 @@ export { stepLine };
 export const upgradeCommand: CommandSpec = {
   name: "upgrade",
   summary: "Apply migrations up to a target (default: head)",
-  usage: "upgrade [TARGET]",
+  usage: "upgrade [[FROM:]TARGET] [--sql [-o FILE] [--dialect NAME]]",
   description: [
     "TARGET: head, heads, a revision id or unique prefix, LABEL@head, +N, REV@+N.",
     "Each migration runs in its own transaction with its version-row update, under",
     "an exclusive migration lock, so concurrent runs apply each migration once.",
   ].join("\n"),
-  options: {},
+  options: OFFLINE_OPTIONS,
   positionals: { min: 0, max: 1, names: "TARGET" },
   examples: [
     "strata upgrade                 # to the single head",
     "strata upgrade heads           # every branch to its head",
     "strata upgrade +1              # one step",
     "strata -u postgres://app@db/app upgrade ae10",
+    "strata upgrade head --sql -o migrations.sql --dialect postgres   # script for a DBA",
+    "strata upgrade 3c0a:head --sql                                     # from 3c0a onwards",
   ],
   run: (ctx) => migrate(ctx, "up"),
 };
@@ -72,14 +137,15 @@ export const upgradeCommand: CommandSpec = {
 export const downgradeCommand: CommandSpec = {
   name: "downgrade",
   summary: "Revert migrations down to a target",
-  usage: "downgrade TARGET",
+  usage: "downgrade TARGET | downgrade FROM:TARGET --sql [-o FILE]",
   description: "TARGET: -N, base, a revision id or prefix, REV@-N, LABEL@base.",
-  options: {},
+  options: OFFLINE_OPTIONS,
   positionals: { min: 1, max: 1, names: "TARGET" },
   examples: [
     "strata downgrade -1            # revert the last migration",
     "strata downgrade base          # revert everything",
     "strata downgrade 1f2e          # back to revision 1f2e…",
+    "strata downgrade head:base --sql > rollback.sql",
   ],
   run: (ctx) => migrate(ctx, "down"),
 };

@@ -41,6 +41,8 @@ export interface ConfigFlags {
   dir?: string | undefined;
   /** `--config PATH`: the config file to read instead of `strata.json`. */
   config?: string | undefined;
+  /** `--lock-timeout SECONDS`. */
+  lockTimeout?: string | undefined;
 }
 
 /** Keys a config file may hold. */
@@ -121,6 +123,9 @@ function flagLayer(flags: ConfigFlags, cwd: string): Layer {
   return (key) => {
     if (key === "url" && flags.url) return { value: flags.url, source: "flag --url", base: cwd };
     if (key === "dir" && flags.dir) return { value: flags.dir, source: "flag --dir", base: cwd };
+    if (key === "lockTimeout" && flags.lockTimeout) {
+      return { value: flags.lockTimeout, source: "flag --lock-timeout", base: cwd };
+    }
     return undefined;
   };
 }

@@ -7,7 +7,7 @@
  * @module
  */
 import type { Config } from "../config/resolve.ts";
-import type { Dialect } from "../dialects/dialect.ts";
+import type { Dialect, DialectName } from "../dialects/dialect.ts";
 import { getDialect } from "../dialects/mod.ts";
 import type { Driver, Queryable } from "../drivers/driver.ts";
 import { openDriver } from "../drivers/mod.ts";
@@ -17,14 +17,17 @@ import { discoverScripts } from "../script/discover.ts";
 import { loadModules } from "../script/load.ts";
 import type { Script } from "../script/script.ts";
 import { runStep } from "./step.ts";
+import { renderOfflineScript } from "../offline/sql_script.ts";
+import { resolveTarget } from "../graph/target.ts";
+import { UsageError } from "../errors.ts";
 import { readVersionRows } from "./version_table.ts";
 
 /** One applied step, as reported to `onStep` and returned by upgrade/downgrade. */
 export interface AppliedStep {
   revision: string;
   direction: "up" | "down";
-  /** The rows the step removed (the "from" side). */
-  from: string[];
+  /** The revision's parents (`downRevision`); empty for a base. */
+  parents: string[];
   message: string;
   durationMs: number;
 }
@@ -35,6 +38,16 @@ export interface MigratorOptions {
   onStep?: (step: AppliedStep) => void;
   /** Called once when another process holds the migration lock. */
   onLockWait?: (holder: string | undefined) => void;
+  /** Overrides the URL's dialect (offline `--dialect`). */
+  dialect?: DialectName;
+}
+
+/** Options of {@linkcode Migrator.offline}. */
+export interface OfflineRunOptions {
+  /** @default {"migration"} */
+  transactionPer?: "migration" | "run";
+  /** Adds a timestamp to the header. */
+  timestamp?: Date;
 }
 
 /** Runs commands for one project directory and database. */
@@ -52,7 +65,7 @@ export class Migrator {
    */
   constructor(config: Config, options: MigratorOptions = {}) {
     this.config = config;
-    this.dialect = getDialect(config.url.dialect);
+    this.dialect = getDialect(options.dialect ?? config.url.dialect);
     this.#options = options;
   }
 
@@ -140,6 +153,49 @@ export class Migrator {
     });
   }
 
+  /**
+   * Writes the SQL a live run would execute, without connecting (`--sql`).
+   *
+   * @param direction `up` or `down`.
+   * @param range `TO` or `FROM:TO` (downgrades need `FROM:TO`).
+   * @param options Transaction mode and header timestamp.
+   * @returns The script text.
+   * @throws {OfflineError} When a migration needs a live database.
+   */
+  async offline(
+    direction: "up" | "down",
+    range: string,
+    options: OfflineRunOptions = {},
+  ): Promise<string> {
+    const map = await this.graph();
+    const colon = range.indexOf(":");
+    if (direction === "down" && colon < 0) {
+      throw new UsageError(`Offline downgrade needs a range FROM:TO, got "${range}"`, {
+        hint: "e.g. `strata downgrade e3a9:base --sql` (there is no database to read FROM from)",
+      });
+    }
+    const fromText = colon < 0 ? "base" : range.slice(0, colon) || "base";
+    const to = colon < 0 ? range : range.slice(colon + 1);
+    if (!to) throw new UsageError(`Missing target after ":" in "${range}"`);
+    const from = resolveTarget(map, fromText, []);
+    const steps = direction === "up" ? planUpgrade(map, from, to) : planDowngrade(map, from, to);
+    const replay = planUpgradeTo(map, from);
+    const byRevision = new Map((await this.scripts()).map((s) => [s.revision, s]));
+    const needed = [...new Set([...replay, ...steps].map((s) => s.revision))];
+    const modules = await loadModules(needed.map((r) => byRevision.get(r)!));
+    return await renderOfflineScript({
+      dialect: this.dialect,
+      replay,
+      steps,
+      scripts: byRevision,
+      modules,
+      versionTable: this.config.versionTable,
+      transactionPer: options.transactionPer ?? "migration",
+      range: `${direction === "up" ? "upgrade" : "downgrade"} ${fromText}:${to}`,
+      ...(options.timestamp ? { timestamp: options.timestamp } : {}),
+    });
+  }
+
   async #locked<T>(fn: (driver: Driver) => Promise<T>): Promise<T> {
     const driver = await this.driver();
     const release = await driver.lock(this.config.versionTable, {
@@ -188,7 +244,7 @@ export class Migrator {
         const done: AppliedStep = {
           revision: step.revision,
           direction: step.direction,
-          from: step.version.remove,
+          parents: map.get(step.revision).downRevisions,
           message: script.message,
           durationMs: performance.now() - started,
         };
@@ -198,4 +254,18 @@ export class Migrator {
       return applied;
     });
   }
+}
+
+/** The upgrade steps from base to the set `revisions` (the offline replay up to FROM). */
+function planUpgradeTo(map: RevisionMap, revisions: readonly string[]): Step[] {
+  let rows: string[] = [];
+  const all: Step[] = [];
+  for (const rev of revisions) {
+    const steps = planUpgrade(map, rows, rev);
+    for (const step of steps) {
+      rows = rows.filter((r) => !step.version.remove.includes(r)).concat(step.version.add);
+    }
+    all.push(...steps);
+  }
+  return all;
 }

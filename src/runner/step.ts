@@ -22,6 +22,11 @@ export interface StepContext {
   versionTable: string;
   isOffline: boolean;
   transactional: boolean;
+  /**
+   * Where the dialect reads the current shape while rendering (SQLite rebuilds).
+   * Defaults to `q`; offline runs pass a replayed in-memory database.
+   */
+  inspector?: Queryable;
   /** Called with each change before it is carried out (lint, tests, progress). */
   onChange?: (change: Change) => void;
 }
@@ -32,12 +37,13 @@ export function describeRevision(revision: string, message?: string): string {
 }
 
 function renderContext(ctx: StepContext): RenderContext {
+  const inspector = ctx.inspector ?? ctx.q;
   return {
     inspectTable: async (name, schema) => {
-      const model = await ctx.dialect.introspect(ctx.q);
+      const model = await ctx.dialect.introspect(inspector);
       return model.tables.find((t) => t.name === name && (!schema || t.schema === schema));
     },
-    query: (sql, params) => ctx.q.query(sql, params),
+    query: (sql, params) => inspector.query(sql, params),
     transactional: ctx.transactional,
   };
 }

@@ -1,0 +1,170 @@
+/**
+ * The offline writer (`--sql`): runs the planned steps through the same
+ * {@linkcode runStep} as a live run, but into a sink that writes each
+ * statement as text with its parameters inlined as literals. Nothing connects
+ * to the database.
+ *
+ * SQLite rebuilds need the table's current shape: a throwaway in-memory SQLite
+ * database (the "shadow") replays every statement, including the steps before
+ * `FROM`, so the dialect can inspect it exactly as it would a live database.
+ *
+ * @module
+ */
+import type { MigrationModule, Row } from "../changes/op.ts";
+import type { Dialect } from "../dialects/dialect.ts";
+import type { Driver, Queryable, Statement } from "../drivers/driver.ts";
+import { openDriver } from "../drivers/mod.ts";
+import type { Step } from "../graph/plan.ts";
+import { OfflineError, StrataError } from "../errors.ts";
+import type { Script } from "../script/script.ts";
+import { describeRevision, runStep } from "../runner/step.ts";
+import { VERSION } from "../version.ts";
+
+/** Options of {@linkcode renderOfflineScript}. */
+export interface OfflineOptions {
+  dialect: Dialect;
+  /** Steps to replay silently first (base → FROM), so the shadow matches FROM. */
+  replay: Step[];
+  /** Steps to write. */
+  steps: Step[];
+  scripts: ReadonlyMap<string, Script>;
+  modules: ReadonlyMap<string, MigrationModule>;
+  versionTable: string;
+  /** `migration` (default): BEGIN/COMMIT around each; `run`: one transaction for all. */
+  transactionPer: "migration" | "run";
+  /** The header's range line, e.g. `upgrade base:e3a90c6b1f57`. */
+  range: string;
+  /** Adds a generation timestamp to the header (off by default: output is deterministic). */
+  timestamp?: Date;
+}
+
+const NO_QUERY = (what: string) =>
+  new OfflineError(`${what} needs a live database and cannot run under --sql`, {
+    hint: "guard reads with `if (!op.isOffline) { … }` in the migration, or run it live",
+  });
+
+/** A sink that writes statements as text (and mirrors them into the shadow). */
+class ScriptSink implements Queryable {
+  readonly lines: string[] = [];
+  #dialect: Dialect;
+  #shadow: Queryable | undefined;
+  #write: boolean;
+
+  constructor(dialect: Dialect, shadow: Queryable | undefined, write: boolean) {
+    this.#dialect = dialect;
+    this.#shadow = shadow;
+    this.#write = write;
+  }
+
+  set write(on: boolean) {
+    this.#write = on;
+  }
+
+  async execute(stmt: Statement): Promise<void> {
+    if (this.#write) {
+      for (const text of this.#dialect.inline(stmt)) this.lines.push(terminate(text));
+    }
+    if (this.#shadow) await this.#shadow.execute(stmt);
+  }
+
+  query(_sql: string, _params?: readonly unknown[]): Promise<Row[]> {
+    return Promise.reject(NO_QUERY("op.query()"));
+  }
+
+  comment(text: string): void {
+    if (this.#write) this.lines.push(...text.split("\n").map((l) => `-- ${l}`.trimEnd()));
+  }
+
+  raw(text: string): void {
+    if (this.#write) this.lines.push(text);
+  }
+}
+
+function terminate(sql: string): string {
+  const t = sql.trimEnd();
+  return t.endsWith(";") ? t : `${t};`;
+}
+
+/** An inspector for dialects that never inspect (PostgreSQL): any use is an offline error. */
+const NO_INSPECT: Queryable = {
+  execute: () => Promise.reject(NO_QUERY("Introspection")),
+  query: () => Promise.reject(NO_QUERY("Introspection")),
+};
+
+/**
+ * Renders the offline script for a plan.
+ *
+ * @param options Steps, modules and output choices.
+ * @returns The whole script (callers write it only on success, so `-o FILE`
+ *   never holds a partial script).
+ * @throws {OfflineError} When a migration needs a live database.
+ */
+export async function renderOfflineScript(options: OfflineOptions): Promise<string> {
+  const { dialect } = options;
+  let shadow: Driver | undefined;
+  if (dialect.name === "sqlite") shadow = await openDriver("sqlite::memory:");
+  try {
+    const sink = new ScriptSink(dialect, shadow, false);
+    const inspector = shadow ?? NO_INSPECT;
+    for (const s of dialect.versionSql.create(options.versionTable)) await sink.execute(s);
+    for (const step of options.replay) await writeStep(step, sink, inspector, options);
+
+    sink.write = true;
+    sink.comment(
+      [
+        `Strata ${VERSION} offline migration script`,
+        `dialect: ${dialect.name}`,
+        `range: ${options.range}`,
+        ...(options.timestamp ? [`generated: ${options.timestamp.toISOString()}`] : []),
+      ].join("\n"),
+    );
+    sink.raw("");
+    if (options.transactionPer === "run") sink.raw("BEGIN;\n");
+    for (const s of dialect.versionSql.create(options.versionTable)) {
+      for (const text of dialect.inline(s)) sink.raw(terminate(text));
+    }
+    for (const step of options.steps) {
+      const script = options.scripts.get(step.revision)!;
+      sink.raw("");
+      const from = step.version.remove.length ? step.version.remove.join(", ") : "<base>";
+      const to = step.version.add.length ? step.version.add.join(", ") : "<base>";
+      sink.comment(
+        `${step.direction === "up" ? "Upgrade" : "Downgrade"} ${from} -> ${to}: ${
+          describeRevision(step.revision, script.message)
+        }`,
+      );
+      const own = options.transactionPer === "migration" && script.transactional;
+      if (options.transactionPer === "run" && !script.transactional) {
+        throw new StrataError(
+          `Migration ${step.revision} has transactional = false and cannot run inside --transaction-per run`,
+          { exitCode: 2, hint: "use the default --transaction-per migration" },
+        );
+      }
+      if (own) sink.raw("BEGIN;");
+      await writeStep(step, sink, inspector, options);
+      if (own) sink.raw("COMMIT;");
+    }
+    if (options.transactionPer === "run") sink.raw("\nCOMMIT;");
+    return sink.lines.join("\n") + "\n";
+  } finally {
+    await shadow?.close();
+  }
+}
+
+async function writeStep(
+  step: Step,
+  sink: ScriptSink,
+  inspector: Queryable,
+  options: OfflineOptions,
+): Promise<void> {
+  const module = options.modules.get(step.revision)!;
+  const script = options.scripts.get(step.revision)!;
+  await runStep(module, step, {
+    dialect: options.dialect,
+    q: sink,
+    inspector,
+    versionTable: options.versionTable,
+    isOffline: true,
+    transactional: script.transactional,
+  });
+}

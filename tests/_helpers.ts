@@ -1,0 +1,205 @@
+/**
+ * Test utilities shared by the end-to-end tests (one module, as dbmate's
+ * `pkg/dbtest`): run the CLI as a subprocess, make throwaway projects, read
+ * databases directly, and run one test body on every database.
+ *
+ * @module
+ */
+import { DatabaseSync } from "node:sqlite";
+import { join, resolve } from "node:path";
+import { createPgDatabase, hasPg } from "./_pg.ts";
+
+/** The repository root. */
+export const ROOT = resolve(import.meta.dirname!, "..");
+/** The CLI entry. */
+export const MAIN = join(ROOT, "main.ts");
+/** The demo migrations. */
+export const DEMO_DIR = join(ROOT, "migrations");
+
+/** What a CLI run printed and returned. */
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `strata ARGS` as a subprocess (`deno run -A main.ts` or a given entry).
+ *
+ * @param args CLI arguments.
+ * @param options Working directory, extra environment, entry file.
+ * @returns Exit code and output.
+ */
+export async function runCli(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string>; entry?: string } = {},
+): Promise<CliResult> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", "--no-check", options.entry ?? MAIN, ...args],
+    cwd: options.cwd ?? ROOT,
+    env: { NO_COLOR: "1", ...options.env },
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+/**
+ * Makes a temporary project directory with a `migrations/` folder.
+ *
+ * @param files Migration files to write (name → source), or `"demo"` to copy the demo set.
+ * @returns The project directory and its migrations directory.
+ */
+export async function makeProject(
+  files: Record<string, string> | "demo" = {},
+): Promise<{ dir: string; migrations: string; cleanup: () => Promise<void> }> {
+  const dir = await Deno.makeTempDir({ prefix: "strata-test-" });
+  const migrations = join(dir, "migrations");
+  if (files === "demo") await copyDir(DEMO_DIR, migrations);
+  else {
+    await Deno.mkdir(migrations, { recursive: true });
+    for (const [name, text] of Object.entries(files)) {
+      await Deno.writeTextFile(join(migrations, name), text);
+    }
+  }
+  return { dir, migrations, cleanup: () => Deno.remove(dir, { recursive: true }) };
+}
+
+async function copyDir(from: string, to: string): Promise<void> {
+  await Deno.mkdir(to, { recursive: true });
+  for await (const e of Deno.readDir(from)) {
+    if (e.isDirectory) await copyDir(join(from, e.name), join(to, e.name));
+    else if (e.isFile) await Deno.copyFile(join(from, e.name), join(to, e.name));
+  }
+}
+
+/**
+ * A migration file's source, for tests.
+ *
+ * @param rev Revision id.
+ * @param down Parent(s).
+ * @param up Body of `upgrade(op)`.
+ * @param downBody Body of `downgrade(op)`.
+ * @param extra Extra export lines.
+ * @returns TypeScript source.
+ */
+export function migrationSource(
+  rev: string,
+  down: string | string[] | null,
+  up: string,
+  downBody = "",
+  extra = "",
+): string {
+  return [
+    `export const revision = "${rev}";`,
+    `export const downRevision = ${JSON.stringify(down)};`,
+    `export const message = "m ${rev}";`,
+    extra,
+    `export async function upgrade(op) {\n${up}\n}`,
+    `export async function downgrade(op) {\n${downBody}\n}`,
+    "",
+  ].join("\n");
+}
+
+/** One database under test. */
+export interface TestDb {
+  dialect: "sqlite" | "postgres";
+  url: string;
+  /** Reads rows with a direct connection (not through Strata). */
+  query(sql: string): Promise<Record<string, unknown>[]>;
+  /** User tables, sorted. */
+  tables(): Promise<string[]>;
+  /** Version rows, sorted. */
+  versions(table?: string): Promise<string[]>;
+}
+
+/**
+ * Runs `fn` once per database, each in a `t.step`: a SQLite file in `dir`, and
+ * a fresh PostgreSQL database when one is available (skipped loudly otherwise).
+ *
+ * @param t The test context.
+ * @param dir A directory for the SQLite file.
+ * @param fn The test body.
+ */
+export async function eachDialect(
+  t: Deno.TestContext,
+  dir: string,
+  fn: (db: TestDb) => Promise<void>,
+): Promise<void> {
+  await t.step("sqlite", async () => {
+    const path = join(dir, `test-${crypto.randomUUID().slice(0, 8)}.db`);
+    await fn(sqliteTestDb(path));
+  });
+  if (!hasPg()) return;
+  await t.step("postgres", async () => {
+    const db = await createPgDatabase("e2e");
+    try {
+      await fn(await pgTestDb(db.url));
+    } finally {
+      await db.drop();
+    }
+  });
+}
+
+/** A {@linkcode TestDb} for a SQLite file. */
+export function sqliteTestDb(path: string): TestDb {
+  const query = (sql: string) => {
+    const db = new DatabaseSync(path);
+    try {
+      return Promise.resolve(db.prepare(sql).all() as Record<string, unknown>[]);
+    } finally {
+      db.close();
+    }
+  };
+  return {
+    dialect: "sqlite",
+    url: `sqlite:${path}`,
+    query,
+    async tables() {
+      const rows = await query(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+      );
+      return rows.map((r) => String(r.name));
+    },
+    async versions(table = "strata_version") {
+      const t = await query(`SELECT name FROM sqlite_master WHERE name = '${table}'`);
+      if (!t.length) return [];
+      return (await query(`SELECT version_num FROM ${table} ORDER BY version_num`)).map((r) =>
+        String(r.version_num)
+      );
+    },
+  };
+}
+
+/** A {@linkcode TestDb} for a PostgreSQL database URL. */
+export async function pgTestDb(url: string): Promise<TestDb> {
+  const { default: postgres } = await import("postgres");
+  const query = async (sql: string) => {
+    const c = postgres(url, { max: 1, onnotice: () => {} });
+    try {
+      return [...await c.unsafe(sql)] as Record<string, unknown>[];
+    } finally {
+      await c.end();
+    }
+  };
+  return {
+    dialect: "postgres",
+    url,
+    query,
+    async tables() {
+      const rows = await query(
+        "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
+      );
+      return rows.map((r) => String(r.name));
+    },
+    async versions(table = "strata_version") {
+      const t = await query(`SELECT to_regclass('${table}') AS t`);
+      if (!t[0]?.t) return [];
+      return (await query(`SELECT version_num FROM ${table} ORDER BY version_num`)).map((r) =>
+        String(r.version_num)
+      );
+    },
+  };
+}
