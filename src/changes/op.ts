@@ -168,7 +168,11 @@ export interface Op {
   /** Reads rows; live only (fails under `--sql` unless the migration checks `op.isOffline`). */
   query(sql: string, params?: unknown[]): Promise<Row[]>;
   /** Inserts many rows fast; written as INSERTs offline. */
-  bulkInsert(table: string, rows: Record<string, unknown>[], options?: { schema?: string }): Promise<void>;
+  bulkInsert(
+    table: string,
+    rows: Record<string, unknown>[],
+    options?: { schema?: string },
+  ): Promise<void>;
   /** Marks text as an SQL expression rather than a literal (`op.sql("now()")`). */
   sql(text: string): SqlExpr;
 }

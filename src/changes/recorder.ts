@@ -164,12 +164,22 @@ export function createOp(
       });
     },
     dropTable(name, opts = {}) {
-      return record("dropTable", [name], () =>
-        withSchema({ kind: "dropTable", table: name, ifExists: opts.ifExists ?? false }, opts.schema));
+      return record(
+        "dropTable",
+        [name],
+        () =>
+          withSchema(
+            { kind: "dropTable", table: name, ifExists: opts.ifExists ?? false },
+            opts.schema,
+          ),
+      );
     },
     renameTable(oldName, newName, opts = {}) {
-      return record("renameTable", [oldName, newName], () =>
-        withSchema({ kind: "renameTable", table: oldName, newName }, opts.schema));
+      return record(
+        "renameTable",
+        [oldName, newName],
+        () => withSchema({ kind: "renameTable", table: oldName, newName }, opts.schema),
+      );
     },
     addColumn(table, name, spec) {
       return record("addColumn", [table, name], (call) => ({
@@ -179,8 +189,11 @@ export function createOp(
       }));
     },
     dropColumn(table, name, opts = {}) {
-      return record("dropColumn", [table, name], () =>
-        withSchema({ kind: "dropColumn", table, column: name }, opts.schema));
+      return record(
+        "dropColumn",
+        [table, name],
+        () => withSchema({ kind: "dropColumn", table, column: name }, opts.schema),
+      );
     },
     alterColumn(table, name, changes) {
       return record("alterColumn", [table, name], (call) => {
@@ -217,27 +230,47 @@ export function createOp(
     },
     createForeignKey(name, table, columns, refTable, refColumns, opts = {}) {
       return record("createForeignKey", [name, table, columns, refTable, refColumns], () => {
-        const change: Change = { kind: "createForeignKey", name, table, columns, refTable, refColumns };
+        const change: Change = {
+          kind: "createForeignKey",
+          name,
+          table,
+          columns,
+          refTable,
+          refColumns,
+        };
         if (opts.onDelete !== undefined) change.onDelete = opts.onDelete;
         if (opts.onUpdate !== undefined) change.onUpdate = opts.onUpdate;
         return withSchema(change, opts.schema);
       });
     },
     createUniqueConstraint(name, table, columns, opts = {}) {
-      return record("createUniqueConstraint", [name, table, columns], () =>
-        withSchema({ kind: "createUniqueConstraint", name, table, columns }, opts.schema));
+      return record(
+        "createUniqueConstraint",
+        [name, table, columns],
+        () => withSchema({ kind: "createUniqueConstraint", name, table, columns }, opts.schema),
+      );
     },
     createCheckConstraint(name, table, sqlExpr, opts = {}) {
-      return record("createCheckConstraint", [name, table, sqlExpr], () =>
-        withSchema({ kind: "createCheckConstraint", name, table, expr: sqlExpr }, opts.schema));
+      return record(
+        "createCheckConstraint",
+        [name, table, sqlExpr],
+        () =>
+          withSchema({ kind: "createCheckConstraint", name, table, expr: sqlExpr }, opts.schema),
+      );
     },
     dropConstraint(name, table, opts = {}) {
-      return record("dropConstraint", [name, table], () =>
-        withSchema({ kind: "dropConstraint", name, table }, opts.schema));
+      return record(
+        "dropConstraint",
+        [name, table],
+        () => withSchema({ kind: "dropConstraint", name, table }, opts.schema),
+      );
     },
     createEnum(name, values, opts = {}) {
-      return record("createEnum", [name, values], () =>
-        withSchema({ kind: "createEnum", name, values }, opts.schema));
+      return record(
+        "createEnum",
+        [name, values],
+        () => withSchema({ kind: "createEnum", name, values }, opts.schema),
+      );
     },
     dropEnum(name, opts = {}) {
       return record("dropEnum", [name], () => withSchema({ kind: "dropEnum", name }, opts.schema));
@@ -246,8 +279,11 @@ export function createOp(
       return record("execute", [sql], () => ({ kind: "execute", sql, params }));
     },
     bulkInsert(table, rows, opts = {}) {
-      return record("bulkInsert", [table], () =>
-        withSchema({ kind: "bulkInsert", table, rows }, opts.schema));
+      return record(
+        "bulkInsert",
+        [table],
+        () => withSchema({ kind: "bulkInsert", table, rows }, opts.schema),
+      );
     },
     query(sql, params = []) {
       const call = describeCall("query", [sql]);
