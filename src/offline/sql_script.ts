@@ -17,7 +17,7 @@ import { openDriver } from "../drivers/mod.ts";
 import type { Step } from "../graph/plan.ts";
 import { OfflineError, StrataError } from "../errors.ts";
 import type { Script } from "../script/script.ts";
-import { describeRevision, runStep } from "../runner/step.ts";
+import { runStep } from "../runner/step.ts";
 import { VERSION } from "../version.ts";
 
 /** Options of {@linkcode renderOfflineScript}. */
@@ -126,13 +126,11 @@ export async function renderOfflineScript(options: OfflineOptions): Promise<stri
     for (const step of options.steps) {
       const script = options.scripts.get(step.revision)!;
       sink.raw("");
-      const from = step.version.remove.length ? step.version.remove.join(", ") : "<base>";
-      const to = step.version.add.length ? step.version.add.join(", ") : "<base>";
-      sink.comment(
-        `${step.direction === "up" ? "Upgrade" : "Downgrade"} ${from} -> ${to}: ${
-          describeRevision(step.revision, script.message)
-        }`,
-      );
+      const parents = script.downRevisions.length ? script.downRevisions.join(", ") : "<base>";
+      const arrow = step.direction === "up"
+        ? `upgrade ${parents} -> ${step.revision}`
+        : `downgrade ${step.revision} -> ${parents}`;
+      sink.comment(`Running ${arrow}: ${script.message}`);
       const own = options.transactionPer === "migration" && script.transactional;
       if (options.transactionPer === "run" && !script.transactional) {
         throw new StrataError(
