@@ -1,0 +1,57 @@
+/**
+ * The version table on SQLite: one row per current head, as Alembic's
+ * `alembic_version`.
+ *
+ * @module
+ */
+import type { VersionChange, VersionSql } from "../dialect.ts";
+import type { Statement } from "../../drivers/driver.ts";
+import { quoteIdent } from "../_common/quote.ts";
+
+/**
+ * Version-table statements for SQLite. Values are bound (`?`); the offline
+ * writer inlines them.
+ *
+ * @example A step from one head to the next
+ * ```ts
+ * import { sqliteVersionSql } from "./version.ts";
+ * const [stmt] = sqliteVersionSql.apply("strata_version", { remove: ["a1"], add: ["b2"] });
+ * console.assert(stmt?.sql === "UPDATE strata_version SET version_num = ? WHERE version_num = ?");
+ * ```
+ */
+export const sqliteVersionSql: VersionSql = {
+  create(table: string): Statement[] {
+    return [{
+      sql: `CREATE TABLE IF NOT EXISTS ${
+        quoteIdent(table)
+      } (version_num VARCHAR(64) NOT NULL PRIMARY KEY)`,
+    }];
+  },
+  apply(table: string, change: VersionChange): Statement[] {
+    const t = quoteIdent(table);
+    const [from] = change.remove;
+    const [to] = change.add;
+    if (change.remove.length === 1 && change.add.length === 1 && from !== undefined && to) {
+      return [{ sql: `UPDATE ${t} SET version_num = ? WHERE version_num = ?`, params: [to, from] }];
+    }
+    return [
+      ...change.remove.map((v) => ({
+        sql: `DELETE FROM ${t} WHERE version_num = ?`,
+        params: [v],
+      })),
+      ...change.add.map((v) => ({
+        sql: `INSERT INTO ${t} (version_num) VALUES (?)`,
+        params: [v],
+      })),
+    ];
+  },
+  exists(table: string): Statement {
+    return {
+      sql: "SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = ?",
+      params: [table],
+    };
+  },
+  select(table: string): string {
+    return `SELECT version_num FROM ${quoteIdent(table)} ORDER BY version_num`;
+  },
+};
