@@ -24,6 +24,10 @@ export async function upgrade(op: Op) {
 }
 
 export async function downgrade(op: Op) {
-  await op.execute("DELETE FROM conversations WHERE title = 'Welcome'"); // messages cascade
+  // Delete children first: SQLite does not fire ON DELETE actions during a migration.
+  await op.execute(
+    "DELETE FROM messages WHERE conversation_id IN (SELECT id FROM conversations WHERE title = 'Welcome')",
+  );
+  await op.execute("DELETE FROM conversations WHERE title = 'Welcome'");
   await op.execute("DELETE FROM users WHERE email IN ('system@chat.example', 'help@chat.example')");
 }

@@ -109,7 +109,7 @@ export interface TestDb {
   url: string;
   /** Reads rows with a direct connection (not through Strata). */
   query(sql: string): Promise<Record<string, unknown>[]>;
-  /** User tables, sorted. */
+  /** User tables, sorted (Strata's own `strata_*` tables left out). */
   tables(): Promise<string[]>;
   /** Version rows, sorted. */
   versions(table?: string): Promise<string[]>;
@@ -159,7 +159,8 @@ export function sqliteTestDb(path: string): TestDb {
     query,
     async tables() {
       const rows = await query(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' " +
+          "AND name NOT LIKE 'strata_%' ORDER BY name",
       );
       return rows.map((r) => String(r.name));
     },
@@ -190,7 +191,8 @@ export async function pgTestDb(url: string): Promise<TestDb> {
     query,
     async tables() {
       const rows = await query(
-        "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
+        "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' " +
+          "AND table_name NOT LIKE 'strata_%' ORDER BY 1",
       );
       return rows.map((r) => String(r.name));
     },

@@ -45,7 +45,7 @@ Deno.test("cli upgrade/downgrade/stamp/current walk a diamond graph on every dat
       let r = await cli("upgrade", "c3c3");
       assert.equal(r.code, 0, r.stderr);
       assert.deepEqual(await db.versions(), ["c3c3c3c3c3c3"]);
-      assert.deepEqual(await db.tables(), ["strata_version", "ta", "tb", "tc"]);
+      assert.deepEqual(await db.tables(), ["ta", "tb", "tc"]);
 
       // two heads at once: apply the other branch
       r = await cli("upgrade", "d4d4");
@@ -83,13 +83,13 @@ Deno.test("cli upgrade/downgrade/stamp/current walk a diamond graph on every dat
       r = await cli("downgrade", "base");
       assert.equal(r.code, 0, r.stderr);
       assert.deepEqual(await db.versions(), []);
-      assert.deepEqual(await db.tables(), ["strata_version"]);
+      assert.deepEqual(await db.tables(), []);
 
       // stamp sets rows without running anything
       r = await cli("stamp", "heads");
       assert.equal(r.code, 0, r.stderr);
       assert.deepEqual(await db.versions(), ["e5e5e5e5e5e5"]);
-      assert.deepEqual(await db.tables(), ["strata_version"]);
+      assert.deepEqual(await db.tables(), []);
       r = await cli("stamp", "base");
       assert.equal(r.code, 0, r.stderr);
       assert.deepEqual(await db.versions(), []);
@@ -119,7 +119,7 @@ Deno.test("cli leaves the database at the previous revision when a migration thr
       assert.match(r.stderr, /^error: Upgrade b2b2b2b2b2b2 .*boom half-way/m);
       assert.doesNotMatch(r.stderr, /\n\s+at /); // no stack trace
       assert.deepEqual(await db.versions(), ["a1a1a1a1a1a1"]);
-      assert.deepEqual(await db.tables(), ["ok1", "strata_version"]);
+      assert.deepEqual(await db.tables(), ["ok1"]);
     });
   } finally {
     await p.cleanup();
@@ -190,7 +190,6 @@ Deno.test("cli demo migrations upgrade to head and back to an empty schema", asy
         "canned_replies",
         "conversations",
         "messages",
-        "strata_version",
         "users",
       ]);
       const users = await db.query("SELECT email, status FROM users ORDER BY email");
@@ -202,7 +201,7 @@ Deno.test("cli demo migrations upgrade to head and back to an empty schema", asy
       assert.deepEqual(replies.map((x) => x.slug), ["closing", "escalate", "greeting"]);
       r = await cli("downgrade", "base");
       assert.equal(r.code, 0, r.stderr);
-      assert.deepEqual(await db.tables(), ["strata_version"]);
+      assert.deepEqual(await db.tables(), []);
       assert.deepEqual(await db.versions(), []);
     });
   } finally {

@@ -6,6 +6,8 @@
 import { currentCommand } from "./current.ts";
 import { branchesCommand, headsCommand } from "./heads.ts";
 import { historyCommand } from "./history.ts";
+import { pendingCommand } from "./pending.ts";
+import { validateCommand } from "./validate.ts";
 import { mergeCommand, revisionCommand } from "./revision.ts";
 import { showCommand } from "./show.ts";
 import type { CommandSpec } from "./spec.ts";
@@ -22,6 +24,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   branchesCommand,
   showCommand,
   stampCommand,
+  pendingCommand,
+  validateCommand,
   revisionCommand,
   mergeCommand,
 ];

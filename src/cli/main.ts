@@ -92,6 +92,8 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
           onStep: (step) => {
             if (!out.json) out.line(stepLine(step));
           },
+          onWarning: (message) => out.warn(message),
+          onBackup: (path) => out.line(`Backup written to ${path}`),
           onLockWait: (holder) =>
             out.info(`waiting for the migration lock${holder ? ` held by ${holder}` : ""}…`),
         });

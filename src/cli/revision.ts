@@ -35,7 +35,7 @@ async function graphOrEmpty(ctx: CommandContext): Promise<RevisionMap | undefine
   return scripts.length ? await migrator.graph() : undefined;
 }
 
-async function report(ctx: CommandContext, path: string, revision: string): Promise<number> {
+function report(ctx: CommandContext, path: string, revision: string): number {
   if (ctx.out.json) ctx.out.data({ revision, path });
   else ctx.out.line(`Created ${relative(ctx.cwd, path) || path} (revision ${revision})`);
   return 0;

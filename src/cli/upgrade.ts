@@ -86,7 +86,7 @@ async function migrate(ctx: CommandContext, direction: "up" | "down"): Promise<n
   const target = ctx.args[0] ?? "head";
   const started = performance.now();
   const steps = direction === "up"
-    ? await migrator.upgrade(target)
+    ? await migrator.upgrade(target, { backup: ctx.values.backup === true })
     : await migrator.downgrade(target);
   const rows = await migrator.current();
   if (ctx.out.json) {
@@ -120,12 +120,20 @@ export const upgradeCommand: CommandSpec = {
     "Each migration runs in its own transaction with its version-row update, under",
     "an exclusive migration lock, so concurrent runs apply each migration once.",
   ].join("\n"),
-  options: OFFLINE_OPTIONS,
+  options: {
+    backup: {
+      type: "boolean",
+      description:
+        "SQLite: first copy the database file beside it (VACUUM INTO) when anything is pending",
+    },
+    ...OFFLINE_OPTIONS,
+  },
   positionals: { min: 0, max: 1, names: "TARGET" },
   examples: [
     "strata upgrade                 # to the single head",
     "strata upgrade heads           # every branch to its head",
     "strata upgrade +1              # one step",
+    "strata upgrade --backup        # SQLite: keep a copy of the file first",
     "strata -u postgres://app@db/app upgrade ae10",
     "strata upgrade head --sql -o migrations.sql --dialect postgres   # script for a DBA",
     "strata upgrade 3c0a:head --sql                                     # from 3c0a onwards",

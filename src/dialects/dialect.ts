@@ -24,6 +24,11 @@ export interface RenderContext {
   query: Queryable["query"];
   /** Whether the migration runs inside a transaction. */
   transactional: boolean;
+  /**
+   * Enum types created so far in this run (name → values). SQLite has no enum
+   * types: it renders `enum:NAME` columns as TEXT with a CHECK of the values.
+   */
+  enums?: Map<string, string[]>;
 }
 
 /** Rows to remove from and add to the version table for one step. */
@@ -57,6 +62,12 @@ export interface Dialect {
   render(change: Change, ctx: RenderContext): Promise<Statement[]>;
   /** Version-table statements. */
   readonly versionSql: VersionSql;
+  /**
+   * Statements that open every offline script (and prepare the offline replay
+   * database), e.g. SQLite's `PRAGMA foreign_keys = OFF`, which live runs set
+   * around each migration transaction.
+   */
+  readonly scriptPreamble: readonly string[];
   /** Reads the whole user schema (Strata's own tables excluded). */
   introspect(q: Queryable, options?: { exclude?: string[] }): Promise<Schema>;
   /** Quotes an identifier only when it needs quoting. */

@@ -57,7 +57,8 @@ export class SqliteDriver implements Driver {
    * @param stmt The statement.
    * @throws {QueryError} When SQLite rejects it.
    */
-  execute(stmt: Statement): Promise<void> {
+  // deno-lint-ignore require-await -- async so that errors reject rather than throw
+  async execute(stmt: Statement): Promise<void> {
     const { sql, params, batch } = stmt;
     this.#run(sql, () => {
       if (batch !== undefined) {
@@ -76,7 +77,6 @@ export class SqliteDriver implements Driver {
         this.#db.prepare(sql).run(...bind(params));
       }
     });
-    return Promise.resolve();
   }
 
   /**
@@ -87,13 +87,14 @@ export class SqliteDriver implements Driver {
    * @returns The rows.
    * @throws {QueryError} When SQLite rejects it.
    */
-  query(sql: string, params?: readonly unknown[]): Promise<Row[]> {
+  // deno-lint-ignore require-await -- async so that errors reject rather than throw
+  async query(sql: string, params?: readonly unknown[]): Promise<Row[]> {
     const rows = this.#run(sql, () => {
       const prepared: StatementSync = this.#db.prepare(sql);
       prepared.setReadBigInts(true);
       return prepared.all(...bind(params)) as Record<string, unknown>[];
     });
-    return Promise.resolve(rows.map(convertRow));
+    return rows.map(convertRow);
   }
 
   /**
@@ -101,36 +102,72 @@ export class SqliteDriver implements Driver {
    * front, so two migrators cannot deadlock upgrading a read lock). Nested
    * calls use a savepoint.
    *
+   * Foreign-key enforcement is switched off for the transaction and the whole
+   * database is checked with `PRAGMA foreign_key_check` before COMMIT, as
+   * sqlite.org's table-rebuild procedure requires (the pragma cannot change
+   * inside a transaction, and a rebuild's DROP TABLE would otherwise fire ON
+   * DELETE actions in referencing tables). So, during a migration on SQLite,
+   * ON DELETE/UPDATE actions do not fire; a violation fails the migration.
+   *
    * @param fn The work; its argument runs statements in the transaction.
    * @returns What `fn` returns, after COMMIT.
-   * @throws What `fn` throws, after ROLLBACK.
+   * @throws What `fn` throws, after ROLLBACK; {@linkcode QueryError} for a
+   *   foreign-key violation.
    */
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     const depth = this.#depth;
-    const name = `strata_sp_${depth}`;
-    this.#run(depth === 0 ? "BEGIN IMMEDIATE" : `SAVEPOINT ${name}`, () => {
-      this.#db.exec(depth === 0 ? "BEGIN IMMEDIATE" : `SAVEPOINT ${name}`);
-    });
-    this.#depth++;
-    let result: T;
+    if (depth > 0) return await this.#savepoint(depth, fn);
+    const enforced = this.#db.prepare("PRAGMA foreign_keys").get()?.foreign_keys === 1;
+    if (enforced) this.#db.exec("PRAGMA foreign_keys = OFF");
     try {
-      result = await fn(this);
-    } catch (e) {
-      this.#depth--;
-      if (this.#db.isTransaction) {
-        this.#db.exec(depth === 0 ? "ROLLBACK" : `ROLLBACK TO ${name}; RELEASE ${name}`);
+      this.#run("BEGIN IMMEDIATE", () => this.#db.exec("BEGIN IMMEDIATE"));
+      this.#depth++;
+      let result: T;
+      try {
+        result = await fn(this);
+        if (enforced) this.#checkForeignKeys();
+        this.#run("COMMIT", () => this.#db.exec("COMMIT"));
+      } catch (e) {
+        if (this.#db.isTransaction) this.#db.exec("ROLLBACK");
+        throw e;
+      } finally {
+        this.#depth--;
       }
-      throw e;
+      return result;
+    } finally {
+      if (enforced && this.#db.isOpen) this.#db.exec("PRAGMA foreign_keys = ON");
     }
-    this.#depth--;
-    const end = depth === 0 ? "COMMIT" : `RELEASE ${name}`;
+  }
+
+  async #savepoint<T>(depth: number, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    const name = `strata_sp_${depth}`;
+    this.#run(`SAVEPOINT ${name}`, () => this.#db.exec(`SAVEPOINT ${name}`));
+    this.#depth++;
     try {
-      this.#run(end, () => this.#db.exec(end));
+      const result = await fn(this);
+      this.#run(`RELEASE ${name}`, () => this.#db.exec(`RELEASE ${name}`));
+      return result;
     } catch (e) {
-      if (depth === 0 && this.#db.isTransaction) this.#db.exec("ROLLBACK");
+      if (this.#db.isTransaction) this.#db.exec(`ROLLBACK TO ${name}; RELEASE ${name}`);
       throw e;
+    } finally {
+      this.#depth--;
     }
-    return result;
+  }
+
+  #checkForeignKeys(): void {
+    const sql = "PRAGMA foreign_key_check";
+    const rows = this.#db.prepare(sql).all() as Record<string, unknown>[];
+    if (rows.length === 0) return;
+    const first = rows[0]!;
+    throw new QueryError(
+      sql,
+      `Foreign key violation: ${rows.length} row(s), e.g. table "${first.table}" rowid ${first.rowid} references missing "${first.parent}"`,
+      {
+        hint:
+          "on SQLite, ON DELETE actions do not fire during a migration: delete child rows first",
+      },
+    );
   }
 
   /**

@@ -148,3 +148,36 @@ Deno.test("SqliteDriver maps a file that is not a database to ConnectionError", 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("SqliteDriver.transaction() checks foreign keys before COMMIT and rolls back on a violation", async () => {
+  const { dir, path } = await tempDb();
+  const d = await openDriver(`sqlite:${path}`);
+  try {
+    await d.execute({
+      sql: "CREATE TABLE p (id integer primary key); " +
+        "CREATE TABLE c (id integer primary key, p_id integer REFERENCES p (id) ON DELETE CASCADE); " +
+        "INSERT INTO p VALUES (1); INSERT INTO c VALUES (10, 1);",
+    });
+    // A rebuild-style DROP of the parent inside a transaction keeps child rows.
+    await d.transaction(async (tx) => {
+      await tx.execute({
+        sql:
+          "CREATE TABLE p_new (id integer primary key, x text); INSERT INTO p_new (id) SELECT id FROM p; " +
+          "DROP TABLE p; ALTER TABLE p_new RENAME TO p;",
+      });
+    });
+    assertEquals(await d.query("SELECT id, p_id FROM c"), [{ id: 10, p_id: 1 }]);
+    // A violation fails the transaction and leaves the data as it was.
+    await assertRejects(
+      () => d.transaction((tx) => tx.execute({ sql: "DELETE FROM p WHERE id = 1" })),
+      QueryError,
+      "Foreign key violation",
+    );
+    assertEquals(await d.query("SELECT id FROM p"), [{ id: 1 }]);
+    // Enforcement is back on after the transaction.
+    assertEquals(await d.query("PRAGMA foreign_keys"), [{ foreign_keys: 1 }]);
+  } finally {
+    await d.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -19,6 +19,8 @@ import { OfflineError, StrataError } from "../errors.ts";
 import type { Script } from "../script/script.ts";
 import { runStep } from "../runner/step.ts";
 import { VERSION } from "../version.ts";
+import { createHistoryTable } from "../runner/history.ts";
+import { checksumFile } from "../script/checksum.ts";
 
 /** Options of {@linkcode renderOfflineScript}. */
 export interface OfflineOptions {
@@ -30,6 +32,7 @@ export interface OfflineOptions {
   scripts: ReadonlyMap<string, Script>;
   modules: ReadonlyMap<string, MigrationModule>;
   versionTable: string;
+  historyTable: string;
   /** `migration` (default): BEGIN/COMMIT around each; `run`: one transaction for all. */
   transactionPer: "migration" | "run";
   /** The header's range line, e.g. `upgrade base:e3a90c6b1f57`. */
@@ -106,8 +109,18 @@ export async function renderOfflineScript(options: OfflineOptions): Promise<stri
   try {
     const sink = new ScriptSink(dialect, shadow, false);
     const inspector = shadow ?? NO_INSPECT;
-    for (const s of dialect.versionSql.create(options.versionTable)) await sink.execute(s);
-    for (const step of options.replay) await writeStep(step, sink, inspector, options);
+    const enums = new Map<string, string[]>();
+    const setup = [
+      ...dialect.scriptPreamble.map((sql) => ({ sql })),
+      ...dialect.versionSql.create(options.versionTable),
+      ...await dialect.render(createHistoryTable(options.historyTable), {
+        inspectTable: () => Promise.resolve(undefined),
+        query: inspector.query.bind(inspector),
+        transactional: true,
+      }),
+    ];
+    for (const s of setup) await sink.execute(s);
+    for (const step of options.replay) await writeStep(step, sink, inspector, options, enums);
 
     sink.write = true;
     sink.comment(
@@ -120,7 +133,7 @@ export async function renderOfflineScript(options: OfflineOptions): Promise<stri
     );
     sink.raw("");
     if (options.transactionPer === "run") sink.raw("BEGIN;\n");
-    for (const s of dialect.versionSql.create(options.versionTable)) {
+    for (const s of setup) {
       for (const text of dialect.inline(s)) sink.raw(terminate(text));
     }
     for (const step of options.steps) {
@@ -139,7 +152,7 @@ export async function renderOfflineScript(options: OfflineOptions): Promise<stri
         );
       }
       if (own) sink.raw("BEGIN;");
-      await writeStep(step, sink, inspector, options);
+      await writeStep(step, sink, inspector, options, enums);
       if (own) sink.raw("COMMIT;");
     }
     if (options.transactionPer === "run") sink.raw("\nCOMMIT;");
@@ -154,6 +167,7 @@ async function writeStep(
   sink: ScriptSink,
   inspector: Queryable,
   options: OfflineOptions,
+  enums: Map<string, string[]>,
 ): Promise<void> {
   const module = options.modules.get(step.revision)!;
   const script = options.scripts.get(step.revision)!;
@@ -164,5 +178,7 @@ async function writeStep(
     versionTable: options.versionTable,
     isOffline: true,
     transactional: script.transactional,
+    enums,
+    history: { table: options.historyTable, checksum: await checksumFile(script.path) },
   });
 }

@@ -21,6 +21,8 @@ import { renderOfflineScript } from "../offline/sql_script.ts";
 import { resolveTarget } from "../graph/target.ts";
 import { UsageError } from "../errors.ts";
 import { readVersionRows } from "./version_table.ts";
+import { appliedChecksums, createHistoryTable, readHistory } from "./history.ts";
+import { checksumFile } from "../script/checksum.ts";
 
 /** One applied step, as reported to `onStep` and returned by upgrade/downgrade. */
 export interface AppliedStep {
@@ -38,6 +40,10 @@ export interface MigratorOptions {
   onStep?: (step: AppliedStep) => void;
   /** Called once when another process holds the migration lock. */
   onLockWait?: (holder: string | undefined) => void;
+  /** Called with a warning (e.g. an applied migration was edited). */
+  onWarning?: (message: string) => void;
+  /** Called with the path of a backup written by `upgrade --backup`. */
+  onBackup?: (path: string) => void;
   /** Overrides the URL's dialect (offline `--dialect`). */
   dialect?: DialectName;
 }
@@ -110,10 +116,11 @@ export class Migrator {
    * Upgrades to `target` under the migration lock.
    *
    * @param target A target in the grammar of DESIGN.md (default `head`).
+   * @param options `backup`: copy a SQLite file database first (only when something is pending).
    * @returns The steps applied, in order.
    */
-  upgrade(target = "head"): Promise<AppliedStep[]> {
-    return this.#migrate((map, rows) => planUpgrade(map, rows, target));
+  upgrade(target = "head", options: { backup?: boolean } = {}): Promise<AppliedStep[]> {
+    return this.#migrate((map, rows) => planUpgrade(map, rows, target), options);
   }
 
   /**
@@ -190,6 +197,7 @@ export class Migrator {
       scripts: byRevision,
       modules,
       versionTable: this.config.versionTable,
+      historyTable: this.config.historyTable,
       transactionPer: options.transactionPer ?? "migration",
       range: `${direction === "up" ? "upgrade" : "downgrade"} ${fromText}:${to}`,
       ...(options.timestamp ? { timestamp: options.timestamp } : {}),
@@ -209,32 +217,40 @@ export class Migrator {
     }
   }
 
-  async #migrate(plan: (map: RevisionMap, rows: string[]) => Step[]): Promise<AppliedStep[]> {
+  async #migrate(
+    plan: (map: RevisionMap, rows: string[]) => Step[],
+    options: { backup?: boolean } = {},
+  ): Promise<AppliedStep[]> {
     const map = await this.graph();
     return await this.#locked(async (driver) => {
       // Read the rows only once the lock is held: a process that waited finds
       // what the lock holder applied and plans only what is still pending.
       const rows = await this.current(driver);
       const steps = plan(map, rows);
+      await this.#warnEdited(driver);
       if (steps.length === 0) return [];
+      if (options.backup) this.#options.onBackup?.(await this.backup(driver));
       const byRevision = new Map((await this.scripts()).map((s) => [s.revision, s]));
       const needed = [...new Set(steps.map((s) => s.revision))].map((r) => byRevision.get(r)!);
       const modules = await loadModules(needed);
+      const { versionTable, historyTable } = this.config;
       await driver.transaction(async (tx) => {
-        for (const s of this.dialect.versionSql.create(this.config.versionTable)) {
-          await tx.execute(s);
-        }
+        for (const s of this.dialect.versionSql.create(versionTable)) await tx.execute(s);
+        await this.#createHistory(tx);
       });
+      const enums = new Map<string, string[]>();
       const applied: AppliedStep[] = [];
       for (const step of steps) {
         const script = byRevision.get(step.revision)!;
         const module = modules.get(step.revision)!;
-        const started = performance.now();
+        const startedAt = performance.now();
         const ctx = {
           dialect: this.dialect,
-          versionTable: this.config.versionTable,
+          versionTable,
           isOffline: false,
           transactional: script.transactional,
+          enums,
+          history: { table: historyTable, checksum: await checksumFile(script.path), startedAt },
         };
         if (script.transactional) {
           await driver.transaction((tx) => runStep(module, step, { ...ctx, q: tx }));
@@ -246,13 +262,88 @@ export class Migrator {
           direction: step.direction,
           parents: map.get(step.revision).downRevisions,
           message: script.message,
-          durationMs: performance.now() - started,
+          durationMs: performance.now() - startedAt,
         };
         applied.push(done);
         this.#options.onStep?.(done);
       }
       return applied;
     });
+  }
+
+  async #createHistory(q: Queryable): Promise<void> {
+    const change = createHistoryTable(this.config.historyTable);
+    const ctx = {
+      inspectTable: () => Promise.resolve(undefined),
+      query: q.query.bind(q),
+      transactional: true,
+    };
+    for (const s of await this.dialect.render(change, ctx)) await q.execute(s);
+  }
+
+  /**
+   * Finds applied migrations whose file changed since they ran (checksum in
+   * the history table differs from the file's).
+   *
+   * @param q A connection (default: the migrator's).
+   * @returns One entry per edited revision.
+   */
+  async editedMigrations(q?: Queryable): Promise<{ revision: string; path: string }[]> {
+    const history = await readHistory(
+      q ?? await this.driver(),
+      this.dialect,
+      this.config.historyTable,
+    );
+    const applied = appliedChecksums(history);
+    if (applied.size === 0) return [];
+    const byRevision = new Map((await this.scripts()).map((s) => [s.revision, s]));
+    const edited: { revision: string; path: string }[] = [];
+    for (const [revision, checksum] of applied) {
+      const script = byRevision.get(revision);
+      if (script && await checksumFile(script.path) !== checksum) {
+        edited.push({ revision, path: script.path });
+      }
+    }
+    return edited;
+  }
+
+  async #warnEdited(q: Queryable): Promise<void> {
+    if (!this.#options.onWarning) return;
+    for (const e of await this.editedMigrations(q)) {
+      this.#options.onWarning(
+        `migration ${e.revision} (${e.path}) was edited after it was applied; run \`strata validate\``,
+      );
+    }
+  }
+
+  /**
+   * Writes a consistent copy of a SQLite file database next to it (`VACUUM INTO`).
+   *
+   * @param q A connection (default: the migrator's).
+   * @returns The backup's path.
+   * @throws {UsageError} For PostgreSQL or an in-memory database.
+   */
+  async backup(q?: Queryable): Promise<string> {
+    const url = this.config.url;
+    if (url.dialect !== "sqlite" || url.path === ":memory:") {
+      throw new UsageError("--backup works only with a SQLite file database", {
+        hint: url.dialect === "postgres" ? "use pg_dump for PostgreSQL" : undefined,
+      });
+    }
+    const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*$/, "");
+    let path = `${url.path}.${stamp}.bak`;
+    for (let n = 1; await exists(path); n++) path = `${url.path}.${stamp}-${n}.bak`;
+    await (q ?? await this.driver()).execute({ sql: "VACUUM INTO ?", params: [path] });
+    return path;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -13,6 +13,7 @@ import type { Dialect, RenderContext } from "../dialects/dialect.ts";
 import type { Queryable } from "../drivers/driver.ts";
 import type { Step } from "../graph/plan.ts";
 import { MigrationError, StrataError } from "../errors.ts";
+import { recordHistory } from "./history.ts";
 
 /** Everything a step needs besides the module. */
 export interface StepContext {
@@ -27,6 +28,16 @@ export interface StepContext {
    * Defaults to `q`; offline runs pass a replayed in-memory database.
    */
   inspector?: Queryable;
+  /** Enum types seen in this run (see {@linkcode RenderContext.enums}); shared across steps. */
+  enums?: Map<string, string[]>;
+  /** Records the step in the history table, in the same transaction. */
+  history?: {
+    table: string;
+    /** The migration file's checksum. */
+    checksum: string | null;
+    /** `performance.now()` when the step started; `undefined` offline (no duration). */
+    startedAt?: number;
+  };
   /** Called with each change before it is carried out (lint, tests, progress). */
   onChange?: (change: Change) => void;
 }
@@ -45,6 +56,7 @@ function renderContext(ctx: StepContext): RenderContext {
     },
     query: (sql, params) => inspector.query(sql, params),
     transactional: ctx.transactional,
+    ...(ctx.enums ? { enums: ctx.enums } : {}),
   };
 }
 
@@ -92,6 +104,16 @@ export async function runStep(
   }
   for (const stmt of ctx.dialect.versionSql.apply(ctx.versionTable, step.version)) {
     await ctx.q.execute(stmt);
+  }
+  if (ctx.history) {
+    const { table, checksum, startedAt } = ctx.history;
+    const change = recordHistory(table, {
+      revision: step.revision,
+      direction: step.direction,
+      durationMs: startedAt === undefined ? null : performance.now() - startedAt,
+      checksum,
+    });
+    for (const stmt of await ctx.dialect.render(change, render)) await ctx.q.execute(stmt);
   }
 }
 

@@ -45,6 +45,7 @@ export { postgresVersionSql } from "./version.ts";
 export const postgresDialect: Dialect = {
   name: "postgres",
   render,
+  scriptPreamble: [],
   versionSql: postgresVersionSql,
   introspect,
   quoteIdent,

@@ -48,6 +48,7 @@ export { sqliteVersionSql } from "./version.ts";
 export const sqliteDialect: Dialect = {
   name: "sqlite",
   render: renderSqlite,
+  scriptPreamble: ["PRAGMA foreign_keys = OFF"],
   versionSql: sqliteVersionSql,
   introspect,
   quoteIdent,
