@@ -41,3 +41,5 @@ export type { AppliedStep, MigratorOptions } from "./runner/migrator.ts";
 export { resolveConfig } from "./config/resolve.ts";
 export type { Config } from "./config/resolve.ts";
 export { VERSION } from "./version.ts";
+export { AUTO_MIGRATE_DISABLED, autoMigrate } from "./auto_migrate.ts";
+export type { AutoMigrateOptions, Logger } from "./auto_migrate.ts";
