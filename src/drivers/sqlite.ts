@@ -5,7 +5,6 @@
  * @module
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
-import { existsSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Row } from "../changes/op.ts";
 import { ConnectionError, QueryError } from "../errors.ts";
@@ -260,13 +259,13 @@ export function openSqlite(path: string, options: SqliteOptions = {}): SqliteDri
   const busy = options.busyTimeoutMs ?? 5000;
   if (path !== ":memory:") {
     const dir = dirname(path);
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    if (statOrNull(dir)?.isDirectory !== true) {
       throw new ConnectionError(
         `Cannot open SQLite database "${path}": directory "${dir}" does not exist`,
         { hint: `create it (mkdir -p ${dir}) or fix the database URL` },
       );
     }
-    if (readOnly && !existsSync(path)) {
+    if (readOnly && statOrNull(path) === null) {
       throw new ConnectionError(`Cannot open SQLite database "${path}": the file does not exist`, {
         hint: "check the database URL; run `strata upgrade` to create the database",
       });
@@ -288,4 +287,13 @@ export function openSqlite(path: string, options: SqliteOptions = {}): SqliteDri
     });
   }
   return new SqliteDriver(path, db);
+}
+
+/** `Deno.statSync` or `null` when missing (node:fs would cost ~18 ms of start-up, measured). */
+function statOrNull(path: string): Deno.FileInfo | null {
+  try {
+    return Deno.statSync(path);
+  } catch {
+    return null;
+  }
 }

@@ -20,7 +20,6 @@ import type { Script } from "../script/script.ts";
 import { runStep } from "../runner/step.ts";
 import { VERSION } from "../version.ts";
 import { createHistoryTable } from "../runner/history.ts";
-import { checksumFile } from "../script/checksum.ts";
 
 /** Options of {@linkcode renderOfflineScript}. */
 export interface OfflineOptions {
@@ -110,8 +109,8 @@ export async function renderOfflineScript(options: OfflineOptions): Promise<stri
     const sink = new ScriptSink(dialect, shadow, false);
     const inspector = shadow ?? NO_INSPECT;
     const enums = new Map<string, string[]>();
+    const preamble = dialect.scriptPreamble.map((sql) => ({ sql }));
     const setup = [
-      ...dialect.scriptPreamble.map((sql) => ({ sql })),
       ...dialect.versionSql.create(options.versionTable),
       ...await dialect.render(createHistoryTable(options.historyTable), {
         inspectTable: () => Promise.resolve(undefined),
@@ -119,7 +118,7 @@ export async function renderOfflineScript(options: OfflineOptions): Promise<stri
         transactional: true,
       }),
     ];
-    for (const s of setup) await sink.execute(s);
+    for (const s of [...preamble, ...setup]) await sink.execute(s);
     for (const step of options.replay) await writeStep(step, sink, inspector, options, enums);
 
     sink.write = true;
@@ -132,7 +131,12 @@ export async function renderOfflineScript(options: OfflineOptions): Promise<stri
       ].join("\n"),
     );
     sink.raw("");
-    if (options.transactionPer === "run") sink.raw("BEGIN;\n");
+    // The preamble goes before any BEGIN: SQLite ignores `PRAGMA foreign_keys`
+    // inside a transaction (https://sqlite.org/pragma.html#pragma_foreign_keys).
+    for (const s of preamble) {
+      for (const text of dialect.inline(s)) sink.raw(terminate(text));
+    }
+    if (options.transactionPer === "run") sink.raw("BEGIN;");
     for (const s of setup) {
       for (const text of dialect.inline(s)) sink.raw(terminate(text));
     }
@@ -179,6 +183,6 @@ async function writeStep(
     isOffline: true,
     transactional: script.transactional,
     enums,
-    history: { table: options.historyTable, checksum: await checksumFile(script.path) },
+    history: { table: options.historyTable, checksum: script.checksum },
   });
 }

@@ -14,15 +14,17 @@ import { openDriver } from "../drivers/mod.ts";
 import { RevisionMap } from "../graph/revision_map.ts";
 import { planDowngrade, planStamp, planUpgrade, type Step } from "../graph/plan.ts";
 import { discoverScripts } from "../script/discover.ts";
-import { loadModules } from "../script/load.ts";
 import type { Script } from "../script/script.ts";
-import { runStep } from "./step.ts";
-import { renderOfflineScript } from "../offline/sql_script.ts";
 import { resolveTarget } from "../graph/target.ts";
 import { UsageError } from "../errors.ts";
 import { readVersionRows } from "./version_table.ts";
 import { appliedChecksums, createHistoryTable, readHistory } from "./history.ts";
-import { checksumFile } from "../script/checksum.ts";
+
+// Loaded on first use, not at startup: a no-op `upgrade`, `current` or
+// `heads` never runs a migration, so it needs neither the module loader, the
+// step runner (and the op recorder behind it) nor the offline writer.
+// `import()` of a literal path stays visible to `deno bundle` and
+// `deno compile`, so both still include these modules.
 
 /** One applied step, as reported to `onStep` and returned by upgrade/downgrade. */
 export interface AppliedStep {
@@ -189,6 +191,10 @@ export class Migrator {
     const replay = planUpgradeTo(map, from);
     const byRevision = new Map((await this.scripts()).map((s) => [s.revision, s]));
     const needed = [...new Set([...replay, ...steps].map((s) => s.revision))];
+    const [{ loadModules }, { renderOfflineScript }] = await Promise.all([
+      import("../script/load.ts"),
+      import("../offline/sql_script.ts"),
+    ]);
     const modules = await loadModules(needed.map((r) => byRevision.get(r)!));
     return await renderOfflineScript({
       dialect: this.dialect,
@@ -232,6 +238,10 @@ export class Migrator {
       if (options.backup) this.#options.onBackup?.(await this.backup(driver));
       const byRevision = new Map((await this.scripts()).map((s) => [s.revision, s]));
       const needed = [...new Set(steps.map((s) => s.revision))].map((r) => byRevision.get(r)!);
+      const [{ loadModules }, { runStep }] = await Promise.all([
+        import("../script/load.ts"),
+        import("./step.ts"),
+      ]);
       const modules = await loadModules(needed);
       const { versionTable, historyTable } = this.config;
       await driver.transaction(async (tx) => {
@@ -250,7 +260,7 @@ export class Migrator {
           isOffline: false,
           transactional: script.transactional,
           enums,
-          history: { table: historyTable, checksum: await checksumFile(script.path), startedAt },
+          history: { table: historyTable, checksum: script.checksum, startedAt },
         };
         if (script.transactional) {
           await driver.transaction((tx) => runStep(module, step, { ...ctx, q: tx }));
@@ -297,12 +307,11 @@ export class Migrator {
     const applied = appliedChecksums(history);
     if (applied.size === 0) return [];
     const byRevision = new Map((await this.scripts()).map((s) => [s.revision, s]));
+    // Discovery computed each file's checksum from the text it already read.
     const edited: { revision: string; path: string }[] = [];
     for (const [revision, checksum] of applied) {
       const script = byRevision.get(revision);
-      if (script && await checksumFile(script.path) !== checksum) {
-        edited.push({ revision, path: script.path });
-      }
+      if (script && script.checksum !== checksum) edited.push({ revision, path: script.path });
     }
     return edited;
   }

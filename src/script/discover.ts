@@ -8,6 +8,7 @@ import { ScriptError } from "../errors.ts";
 import { normalizeHeader } from "./_header.ts";
 import { importScript } from "./_import.ts";
 import { mapBounded } from "./_pool.ts";
+import { checksumText } from "./checksum.ts";
 import { parseHeader } from "./parse_header.ts";
 import type { Script } from "./script.ts";
 
@@ -100,7 +101,7 @@ export async function readScript(path: string): Promise<Script> {
   } catch (cause) {
     throw new ScriptError(path, `Cannot read migration "${path}": ${String(cause)}`, { cause });
   }
-  return scriptFromSource(path, text) ?? await scriptFromImport(path);
+  return scriptFromSource(path, text) ?? await scriptFromImport(path, text);
 }
 
 /**
@@ -121,10 +122,15 @@ export async function readScript(path: string): Promise<Script> {
 export function scriptFromSource(path: string, text: string): Script | undefined {
   const parsed = parseHeader(text);
   if (parsed.dynamic.length > 0) return undefined;
-  return { ...normalizeHeader(path, parsed.values), path, staticHeader: true };
+  return {
+    ...normalizeHeader(path, parsed.values),
+    path,
+    staticHeader: true,
+    checksum: checksumText(text),
+  };
 }
 
-async function scriptFromImport(path: string): Promise<Script> {
+async function scriptFromImport(path: string, text: string): Promise<Script> {
   const mod = await importScript(path);
-  return { ...normalizeHeader(path, mod), path, staticHeader: false };
+  return { ...normalizeHeader(path, mod), path, staticHeader: false, checksum: checksumText(text) };
 }

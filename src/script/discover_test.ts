@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ScriptError } from "../errors.ts";
 import { generateProject } from "../../scripts/gen_project.ts";
+import { checksumText } from "./checksum.ts";
 import { discoverScripts, isMigrationFileName } from "./discover.ts";
 import { migration, withDir } from "./_test_util.ts";
 
@@ -28,6 +29,7 @@ export async function upgrade() {}
       transactional: true,
       path: join(dir, "a1_first.ts"),
       staticHeader: true,
+      checksum: checksumText(migration("a1", null)),
     });
     const merge = scripts[2];
     assert.deepEqual(merge?.downRevisions, ["a1", "b2"]);

@@ -16,6 +16,7 @@ function script(dir: string, name: string, revision: string, down: string[] = []
     transactional: true,
     path: join(dir, name),
     staticHeader: true,
+    checksum: "crc32:00000000",
   };
 }
 

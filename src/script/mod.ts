@@ -28,4 +28,4 @@ export {
   slugify,
   writeMigration,
 } from "./template.ts";
-export { checksumFile } from "./checksum.ts";
+export { checksumFile, checksumText } from "./checksum.ts";

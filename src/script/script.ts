@@ -24,4 +24,6 @@ export interface Script extends ScriptHeader {
   path: string;
   /** `true` when the header was read from the source text without importing it. */
   staticHeader: boolean;
+  /** The file's checksum when it was read (see `checksum.ts`), recorded in the history table. */
+  checksum: string;
 }

@@ -1,0 +1,99 @@
+/**
+ * The single-file artifact: `deno bundle` (as `deno task bundle`) and the CLI
+ * run from that one file against SQLite. The compiled binary cannot be built
+ * here (`deno compile` downloads its runtime), so the bundle stands in for it:
+ * both must load migrations from disk by absolute `file:` URL, with nothing
+ * resolved relative to Strata's own sources.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { makeProject, ROOT, runCli, sqliteTestDb } from "./_helpers.ts";
+
+/** Builds the bundle into `dir` exactly as `deno task bundle` does, with another output path. */
+async function buildBundle(dir: string): Promise<string> {
+  const output = join(dir, "strata.js");
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["bundle", "--quiet", "--platform", "deno", "-o", output, "main.ts"],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  return output;
+}
+
+Deno.test("bundle: the single-file CLI upgrades, reports, writes --sql and downgrades on SQLite", async (t) => {
+  const p = await makeProject("demo");
+  try {
+    const bundle = await buildBundle(p.dir);
+    const dbPath = join(p.dir, "app.db");
+    const db = sqliteTestDb(dbPath);
+    const bundled = (...args: string[]) =>
+      runCli(["-u", `sqlite:${dbPath}`, ...args], { cwd: p.dir, entry: bundle });
+    const fromSource = (...args: string[]) =>
+      runCli(["-u", `sqlite:${dbPath}`, ...args], { cwd: p.dir });
+
+    // The head as the source CLI sees it; the bundle must agree.
+    const sourceHeads = await fromSource("heads");
+    assert.equal(sourceHeads.code, 0, sourceHeads.stderr);
+    const head = sourceHeads.stdout.trim().split(/\s+/)[0] ?? "";
+    assert.match(head, /^[0-9a-f]{12}$/);
+
+    await t.step("heads", async () => {
+      const r = await bundled("heads");
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, sourceHeads.stdout);
+    });
+
+    await t.step("--sql matches the source CLI's script and never connects", async () => {
+      const r = await bundled("upgrade", "head", "--sql");
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /BEGIN/);
+      assert.match(r.stdout, /CREATE TABLE/);
+      assert.match(r.stdout, new RegExp(head));
+      const s = await fromSource("upgrade", "head", "--sql");
+      assert.equal(s.code, 0, s.stderr);
+      assert.equal(r.stdout, s.stdout);
+      assert.deepEqual(await db.tables(), []);
+    });
+
+    await t.step("upgrade head", async () => {
+      const r = await bundled("upgrade", "head");
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(await db.versions(), [head]);
+      assert.ok((await db.tables()).includes("users"));
+    });
+
+    await t.step("a second upgrade head has nothing to do", async () => {
+      const r = await bundled("upgrade", "head");
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /Nothing to do/);
+      assert.deepEqual(await db.versions(), [head]);
+    });
+
+    await t.step("current and history", async () => {
+      const current = await bundled("current");
+      assert.equal(current.code, 0, current.stderr);
+      assert.match(current.stdout, new RegExp(`${head}.*\\(head\\)`));
+      const history = await bundled("history");
+      assert.equal(history.code, 0, history.stderr);
+      for (const entry of Deno.readDirSync(p.migrations)) {
+        const rev = /^([0-9a-f]{12})_/.exec(entry.name)?.[1];
+        if (rev) assert.match(history.stdout, new RegExp(rev), `history lacks ${rev}`);
+      }
+    });
+
+    await t.step(
+      "downgrade base leaves only Strata's own tables, with no version row",
+      async () => {
+        const r = await bundled("downgrade", "base");
+        assert.equal(r.code, 0, r.stderr);
+        assert.deepEqual(await db.versions(), []);
+        const left = (await db.tables()).filter((name) => !name.startsWith("strata_"));
+        assert.deepEqual(left, []);
+      },
+    );
+  } finally {
+    await p.cleanup();
+  }
+});
