@@ -1,6 +1,6 @@
 /**
  * Test access to PostgreSQL: `STRATA_TEST_PG_URL` names a server where tests
- * may create and drop databases (scripts/test.ts starts a throwaway one).
+ * may create and drop databases (scripts/run_tests.ts starts a throwaway one).
  * Without it, PostgreSQL tests are skipped with a loud line, unless
  * `STRATA_REQUIRE_PG=1`, which makes the absence a failure.
  *
