@@ -110,8 +110,8 @@ export function isJsonValue(value: unknown): value is object {
  *
  * @param value `null`/`undefined` → `NULL`; strings quoted ({@linkcode pgString});
  *   numbers and bigints bare; booleans `TRUE`/`FALSE`; a Date → its ISO text
- *   quoted; bytes → `'\x…'::bytea`; `op.sql()` → its text as is; objects and
- *   arrays → their JSON text quoted.
+ *   as `'…'::timestamptz` (as a live run binds it); bytes → `E'\\x…'::bytea`;
+ *   `op.sql()` → its text as is; objects and arrays → their JSON text quoted.
  * @returns The literal.
  * @throws {StrataError} For an invalid Date, a NUL in a string, or a value with
  *   no SQL form (a function, a symbol).
@@ -121,7 +121,7 @@ export function isJsonValue(value: unknown): value is object {
  * import { literal } from "./literal.ts";
  * console.assert(literal("O'Hara") === "'O''Hara'");
  * console.assert(literal(true) === "TRUE");
- * console.assert(literal(new Uint8Array([1, 255])) === "'\\x01ff'::bytea");
+ * console.assert(literal(new Uint8Array([1, 255])) === "E'\\\\x01ff'::bytea");
  * console.assert(literal({ a: 1 }) === `'{"a":1}'`);
  * ```
  */
@@ -142,9 +142,14 @@ export function literal(value: unknown): string {
     if (Number.isNaN(value.getTime())) {
       throw new StrataError("Cannot write an invalid Date as an SQL literal");
     }
-    return pgString(value.toISOString());
+    // A live run binds a Date as timestamptz (postgres.js); the cast keeps the
+    // same meaning offline: a timestamp column gets the session time zone's
+    // local time, not the UTC digits of the text.
+    return `${pgString(value.toISOString())}::timestamptz`;
   }
-  if (value instanceof Uint8Array) return `'${byteaHex(value)}'::bytea`;
+  // Through pgString (E'\\x…'), so the backslash means the same whatever
+  // standard_conforming_strings is (with it off, '\x00…' would be an escape).
+  if (value instanceof Uint8Array) return `${pgString(byteaHex(value))}::bytea`;
   if (typeof value === "object") return pgString(JSON.stringify(value));
   throw new StrataError(`Cannot write a ${typeof value} as an SQL literal`);
 }

@@ -83,6 +83,7 @@ export async function addColumn(
       );
     }
     next.primaryKey = [col.name];
+    col.notNull = true; // as createTable writes a key column (see render.ts)
   }
   return rebuildTable(ctx, current, next);
 }

@@ -60,6 +60,37 @@ export function literal(value: unknown): string {
   }
 }
 
+/**
+ * Characters the `sqlite3` shell does not read back from a script as written:
+ * it drops a CR before a line feed (it reads CRLF scripts line by line) and a
+ * NUL ends its input line.
+ */
+const SHELL_UNSAFE = /([\r\0])/;
+
+/**
+ * Writes a parameter value as a literal for a script run by the `sqlite3`
+ * shell: as {@linkcode literal}, except that a string holding a CR or NUL is
+ * written as a concatenation with `char(13)` / `char(0)`, so the shell reads
+ * back exactly the string a live run binds.
+ *
+ * @param value Any value.
+ * @returns The literal (or a parenthesised expression).
+ * @throws {StrataError} As {@linkcode literal}.
+ *
+ * @example A CRLF line break survives the shell
+ * ```ts
+ * import { scriptLiteral } from "./literal.ts";
+ * console.assert(scriptLiteral("a\r\nb") === "('a' || char(13) || '\nb')");
+ * console.assert(scriptLiteral("plain") === "'plain'");
+ * ```
+ */
+export function scriptLiteral(value: unknown): string {
+  if (typeof value !== "string" || !SHELL_UNSAFE.test(value)) return literal(value);
+  const parts = value.split(SHELL_UNSAFE).filter((p) => p !== "")
+    .map((p) => (p === "\r" ? "char(13)" : p === "\0" ? "char(0)" : quoteString(p)));
+  return `(${parts.join(" || ")})`;
+}
+
 function inlineOne(sql: string, params: readonly unknown[]): string {
   let next = 0;
   const used = new Set<number>();
@@ -77,7 +108,7 @@ function inlineOne(sql: string, params: readonly unknown[]): string {
       );
     }
     used.add(index);
-    return literal(params[index]);
+    return scriptLiteral(params[index]);
   }).join("");
   if (used.size < params.length) {
     throw new StrataError(

@@ -32,6 +32,22 @@ async function migrate(t: TestDb, fn: (t: TestDb) => Promise<unknown>): Promise<
   }
 }
 
+/**
+ * A transaction with foreign-key enforcement left ON, as a connection that
+ * did not go through the driver's `transaction()` (which switches it off) has.
+ */
+async function enforcedTx<T>(t: TestDb, fn: () => Promise<T>): Promise<T> {
+  await t.exec("BEGIN");
+  try {
+    const result = await fn();
+    await t.exec("COMMIT");
+    return result;
+  } catch (e) {
+    await t.exec("ROLLBACK");
+    throw e;
+  }
+}
+
 async function snapshot(t: TestDb) {
   return {
     sql: await t.rows("SELECT type, name, sql FROM sqlite_master ORDER BY type, name"),
@@ -177,11 +193,13 @@ Deno.test("rebuildTable() refuses a referenced table while foreign keys are enfo
   const t = await openTestDb(SHOP);
   try {
     const before = await snapshot(t);
-    const err = await t.db.transaction(() =>
-      t.op().alterColumn("customers", "name", { type: "varchar(20)" }).then(
-        () => undefined,
-        (e: unknown) => e,
-      )
+    const err = await enforcedTx(
+      t,
+      () =>
+        t.op().alterColumn("customers", "name", { type: "varchar(20)" }).then(
+          () => undefined,
+          (e: unknown) => e,
+        ),
     );
     assert.ok(err instanceof StrataError);
     assert.match(err.message, /foreign keys are enforced: rows of "orders" reference it/);
@@ -190,12 +208,12 @@ Deno.test("rebuildTable() refuses a referenced table while foreign keys are enfo
     // Without child rows pointing at it, the table rebuilds with enforcement on.
     await t.exec("CREATE TABLE o2 AS SELECT * FROM orders");
     await t.exec("DELETE FROM orders");
-    await t.db.transaction(() => t.op().alterColumn("customers", "name", { type: "varchar(20)" }));
+    await enforcedTx(t, () => t.op().alterColumn("customers", "name", { type: "varchar(20)" }));
     assert.equal((await t.table("customers")).columns[2]?.type, "varchar(20)");
     await t.exec("INSERT INTO orders SELECT * FROM o2");
     assert.deepEqual(await t.rows("SELECT * FROM pragma_foreign_key_check"), []);
     // An unreferenced table rebuilds with enforcement on.
-    await t.db.transaction(() => t.op().alterColumn("orders", "total", { type: "numeric(10,2)" }));
+    await enforcedTx(t, () => t.op().alterColumn("orders", "total", { type: "numeric(10,2)" }));
     assert.equal((await t.table("orders")).columns[2]?.type, "numeric(10,2)");
     assert.deepEqual(await t.rows("SELECT count(*) AS n FROM orders"), [{ n: 3 }]);
   } finally {
@@ -311,7 +329,7 @@ Deno.test("rebuildTable() keeps a self-referencing table's rows and key", async 
   try {
     // Enforced, the old table's DROP would cascade into the new one (its child until renamed).
     await assert.rejects(
-      () => t.db.transaction(() => t.op().alterColumn("nodes", "label", { nullable: false })),
+      () => enforcedTx(t, () => t.op().alterColumn("nodes", "label", { nullable: false })),
       /rows of "nodes" reference it/,
     );
     await migrate(t, () => t.op().alterColumn("nodes", "label", { nullable: false }));

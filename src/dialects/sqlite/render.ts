@@ -55,13 +55,21 @@ async function createTable(
   change: ChangeOf<"createTable">,
   enums: EnumLookup,
 ): Promise<Statement[]> {
+  const primaryKey = change.primaryKey ??
+    change.columns.filter((c) => c.primaryKey).map((c) => c.name);
   const columns = [];
-  for (const c of change.columns) columns.push(await columnSql(c, enums));
+  for (const c of change.columns) {
+    const col = await columnSql(c, enums);
+    // SQLite lets NULL into a primary key that is not the rowid alias (a
+    // legacy quirk, sqlite.org/lang_createtable.html#the_primary_key);
+    // PostgreSQL does not. Write NOT NULL so both hold the same rows.
+    if (primaryKey.includes(c.name)) col.notNull = true;
+    columns.push(col);
+  }
   const table: TableSql = {
     name: change.table,
     columns,
-    primaryKey: change.primaryKey ??
-      change.columns.filter((c) => c.primaryKey).map((c) => c.name),
+    primaryKey,
     uniques: change.uniques.map((u) => ({ name: u.name ?? null, columns: u.columns })),
     checks: change.checks.map((c) => ({ name: c.name ?? null, expr: c.expr })),
     foreignKeys: change.foreignKeys.map((f) => ({
@@ -77,15 +85,22 @@ async function createTable(
   return [{ sql: createTableSql(table, { ifNotExists: change.ifNotExists }) }];
 }
 
+/**
+ * Renders `bulkInsert` as prepared-once batches. A row's columns are its keys
+ * whose value is not `undefined`; a key that is missing is left out of the
+ * INSERT, so the column gets its DEFAULT (as on PostgreSQL, where it is
+ * written `DEFAULT`), not NULL. SQLite's VALUES has no `DEFAULT` keyword, so
+ * consecutive rows with the same columns share one statement (row order is
+ * kept), and a row with none is `DEFAULT VALUES`.
+ */
 function bulkInsert(change: ChangeOf<"bulkInsert">): Statement[] {
-  if (change.rows.length === 0) return [];
-  const columns: string[] = [];
-  const seen = new Set<string>();
-  for (const row of change.rows) {
-    for (const key of Object.keys(row)) if (!seen.has(key)) seen.add(key) && columns.push(key);
-  }
-  const batch = change.rows.map((row, i) =>
-    columns.map((c) => {
+  const table = quoteIdent(change.table);
+  const out: Statement[] = [];
+  let key: string | undefined;
+  let batch: unknown[][] = [];
+  for (const [i, row] of change.rows.entries()) {
+    const columns = Object.keys(row).filter((c) => row[c] !== undefined);
+    const values = columns.map((c) => {
       const v = row[c];
       if (isSqlExpr(v)) {
         throw new StrataError(
@@ -94,16 +109,40 @@ function bulkInsert(change: ChangeOf<"bulkInsert">): Statement[] {
           { hint: "bulkInsert binds values; use op.execute for SQL expressions" },
         );
       }
-      return v === undefined ? null : v;
-    })
+      return v;
+    });
+    const sql = columns.length === 0
+      ? `INSERT INTO ${table} DEFAULT VALUES`
+      : `INSERT INTO ${table} (${columns.map(quoteIdent).join(", ")}) VALUES (${
+        columns.map(() => "?").join(", ")
+      })`;
+    if (sql !== key) {
+      batch = [];
+      out.push({ sql, batch });
+      key = sql;
+    }
+    batch.push(values);
+  }
+  return out;
+}
+
+/**
+ * SQLite has no `CONCURRENTLY` and builds the index as usual, but a migration
+ * asking for it must still say `transactional = false`, as PostgreSQL requires:
+ * the same migration file then fails on the developer's SQLite database too,
+ * not first in production.
+ */
+function checkConcurrently(
+  call: string,
+  name: string,
+  concurrently: boolean | undefined,
+  ctx: RenderContext,
+): void {
+  if (!concurrently || !ctx.transactional) return;
+  throw new StrataError(
+    `op.${call}("${name}", …) with concurrently: true needs transactional = false`,
+    { hint: "export const transactional = false" },
   );
-  const placeholders = columns.map(() => "?").join(", ");
-  return [{
-    sql: `INSERT INTO ${quoteIdent(change.table)} (${
-      columns.map(quoteIdent).join(", ")
-    }) VALUES (${placeholders})`,
-    batch,
-  }];
 }
 
 /**
@@ -113,7 +152,7 @@ function bulkInsert(change: ChangeOf<"bulkInsert">): Statement[] {
  * @param ctx The render context; a {@linkcode SqliteRenderContext} carries enum state.
  * @returns The statements, in order (none for `createEnum` / `dropEnum`).
  * @throws {StrataError} For an unknown type or enum, a missing table, column or
- *   constraint, or a rebuild that cannot keep foreign keys intact.
+ *   constraint, `concurrently: true` in a transactional migration, or a rebuild that cannot keep foreign keys intact.
  *
  * @example Rendering an index
  * ```ts
@@ -148,12 +187,14 @@ export async function renderSqlite(change: Change, ctx: RenderContext): Promise<
     case "alterColumn":
       return await alterColumn(change, ctx, enums);
     case "createIndex":
+      checkConcurrently("createIndex", change.name, change.concurrently, ctx);
       return one(
         `CREATE ${change.unique ? "UNIQUE " : ""}INDEX ${quoteIdent(change.name)} ON ${t} (${
           change.columns.map(quoteIdent).join(", ")
         })${change.where ? ` WHERE ${change.where}` : ""}`,
       );
     case "dropIndex":
+      checkConcurrently("dropIndex", change.name, change.concurrently, ctx);
       return one(`DROP INDEX ${quoteIdent(change.name)}`);
     case "createForeignKey":
     case "createUniqueConstraint":

@@ -114,7 +114,7 @@ const CASES: { name: string; change: Change; sql: string[] }[] = [
     sql: ['ALTER TABLE users RENAME COLUMN name TO "full name"'],
   },
   {
-    name: "createIndex writes unique and where, ignores concurrently",
+    name: "createIndex writes unique and where",
     change: {
       kind: "createIndex",
       name: "ix_email",
@@ -122,7 +122,7 @@ const CASES: { name: string; change: Change; sql: string[] }[] = [
       columns: ["email", "name"],
       unique: true,
       where: "email IS NOT NULL",
-      concurrently: true,
+      concurrently: false,
     },
     sql: ["CREATE UNIQUE INDEX ix_email ON users (email, name) WHERE email IS NOT NULL"],
   },
@@ -151,6 +151,36 @@ for (const c of CASES) {
     }
   });
 }
+
+Deno.test("renderSqlite() refuses concurrently: true in a transaction, ignores it outside", async () => {
+  const t = await openTestDb(SETUP);
+  try {
+    const change: Change = {
+      kind: "createIndex",
+      name: "ix_email",
+      table: "users",
+      columns: ["email"],
+      unique: false,
+      concurrently: true,
+    };
+    await assert.rejects(() => t.apply(change), (e: Error) => {
+      assert.ok(e instanceof StrataError);
+      assert.equal(
+        e.message,
+        'op.createIndex("ix_email", …) with concurrently: true needs transactional = false',
+      );
+      return true;
+    });
+    t.ctx.transactional = false;
+    assert.deepEqual((await t.apply(change)).map((s) => s.sql), [
+      "CREATE INDEX ix_email ON users (email)",
+    ]);
+    const drop: Change = { kind: "dropIndex", name: "ix_email", concurrently: true };
+    assert.deepEqual((await t.apply(drop)).map((s) => s.sql), ["DROP INDEX ix_email"]);
+  } finally {
+    await t.db.close();
+  }
+});
 
 Deno.test("renderSqlite() output of every change kind executes and introspects as asked", async () => {
   const t = await openTestDb(SETUP);
@@ -222,7 +252,7 @@ Deno.test("renderSqlite() output of every change kind executes and introspects a
     ]);
     const rows = await t.rows("SELECT headline, body, mood FROM posts ORDER BY id");
     assert.deepEqual(rows, [
-      { headline: "a", body: "hello", mood: null }, // bulkInsert: a missing key is NULL
+      { headline: "a", body: "hello", mood: "happy" }, // bulkInsert: a missing key is DEFAULT
       { headline: "b", body: "", mood: "it's ok" },
     ]);
     await assert.rejects(
@@ -240,7 +270,7 @@ Deno.test("renderSqlite() bulkInsert is one batch statement for 10,000 rows", as
   try {
     const rows = Array.from(
       { length: 10_000 },
-      (_, i) => i % 2 ? { id: i + 1, name: `item ${i}` } : { id: i + 1, qty: i, name: `it's ${i}` },
+      (_, i) => ({ id: i + 1, qty: i % 2 ? null : i, name: i % 2 ? `item ${i}` : `it's ${i}` }),
     );
     const started = performance.now();
     const stmts = await t.apply({ kind: "bulkInsert", table: "items", rows });
