@@ -117,10 +117,21 @@ export function parseCommandArgs(
       strict: true,
     });
   } catch (err) {
-    const message = err instanceof Error ? err.message.split("\n")[0]! : String(err);
-    throw new UsageError(`${spec.name}: ${message.replace(/^Option /, "option ")}`, {
-      hint: `see \`strata ${spec.name} --help\``,
-    });
+    // node's messages run to several sentences ("… To specify a positional argument
+    // starting with a '-', place it …"): keep the first, in Strata's style.
+    const text = err instanceof Error ? err.message : String(err);
+    const detail = text.split(/\.(?:\s|$)/, 1)[0]!.replace(/'([^']*)'/g, '"$1"')
+      .replace(/ <value>"/, '"');
+    const ambiguous = /argument is ambiguous/.test(detail);
+    const option = /"(-[^"]*)"/.exec(detail)?.[1];
+    throw new UsageError(
+      `Cannot parse the arguments of "${spec.name}": ${detail[0]!.toLowerCase()}${detail.slice(1)}`,
+      {
+        hint: ambiguous && option
+          ? `to pass a value that starts with "-", write ${option}=VALUE`
+          : `see \`strata ${spec.name} --help\``,
+      },
+    );
   }
   const args = parsed.positionals.map((p) =>
     p.startsWith("\u0000") ? shielded[Number(p.slice(1))]! : p

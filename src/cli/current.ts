@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { StrataError } from "../errors.ts";
+import { GraphError } from "../errors.ts";
 import { revisionBlock, revisionJson, revisionTag } from "./format.ts";
 import type { CommandSpec } from "./spec.ts";
 
@@ -21,7 +21,7 @@ export const currentCommand: CommandSpec = {
     const rows = await migrator.current();
     for (const r of rows) {
       if (!map.has(r)) {
-        throw new StrataError(`The database is at revision "${r}", which has no migration file`, {
+        throw new GraphError(`The database is at revision "${r}", which has no migration file`, {
           hint: `restore the file, or \`strata stamp --purge REV\` to reset the version table`,
         });
       }

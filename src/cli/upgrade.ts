@@ -83,6 +83,13 @@ async function migrate(ctx: CommandContext, direction: "up" | "down"): Promise<n
     }
   }
   const migrator = await ctx.migrator();
+  const url = migrator.config.url;
+  if (ctx.values.backup === true && (url.dialect !== "sqlite" || url.path === ":memory:")) {
+    // Refuse on every run, not only on the deploy that has something pending.
+    throw new UsageError("--backup works only with a SQLite file database", {
+      hint: url.dialect === "postgres" ? "use pg_dump for PostgreSQL" : undefined,
+    });
+  }
   const target = ctx.args[0] ?? "head";
   const started = performance.now();
   const steps = direction === "up"

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { EXIT, GraphError, ScriptError } from "../errors.ts";
+import { CheckFailedError, EXIT, GraphError, ScriptError } from "../errors.ts";
 import type { CommandSpec } from "./spec.ts";
 
 /** `strata validate`. */
@@ -38,10 +38,19 @@ export const validateCommand: CommandSpec = {
         findings.push(`revision ${e.revision} was edited after it was applied (${e.path})`);
       }
     }
-    if (ctx.out.json) ctx.out.data({ ok: findings.length === 0, findings });
-    else if (findings.length === 0) {
+    if (ctx.out.json) {
+      ctx.out.data({ ok: findings.length === 0, findings });
+      return findings.length === 0 ? EXIT.OK : EXIT.CHECK;
+    }
+    if (findings.length === 0) {
       ctx.out.line("OK: graph sound, applied migrations present and unedited");
-    } else for (const f of findings) ctx.out.line(`finding: ${f}`);
-    return findings.length === 0 ? EXIT.OK : EXIT.CHECK;
+      return EXIT.OK;
+    }
+    for (const f of findings) ctx.out.line(`finding: ${f}`);
+    // One `error:` line on stderr as every failing command has (CI logs show it), exit 3.
+    const n = findings.length;
+    throw new CheckFailedError(`Validation found ${n} problem${n === 1 ? "" : "s"}`, {
+      hint: "restore missing files and revert edits (a change belongs in a new migration)",
+    });
   },
 };

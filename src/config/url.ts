@@ -99,14 +99,14 @@ function parseSqlite(rest: string, raw: string, cwd: string): DatabaseUrl {
     path = rest.slice(3); // SQLAlchemy relative: sqlite:///rel.db
   } else if (rest.startsWith("//")) {
     throw new ConfigError(
-      `Cannot parse database URL "${raw}": a SQLite URL has no host`,
-      { hint: `use "sqlite:${rest.slice(2)}" or "sqlite:///${rest.slice(2)}"` },
+      `Cannot parse database URL "${redactUrl(raw)}": a SQLite URL has no host`,
+      { hint: `use "sqlite:PATH" or "sqlite:///PATH"` },
     );
   } else {
     path = rest;
   }
   if (path === "") {
-    throw new ConfigError(`Cannot parse database URL "${raw}": the path is empty`, {
+    throw new ConfigError(`Cannot parse database URL "${redactUrl(raw)}": the path is empty`, {
       hint: FORMS_HINT,
     });
   }
@@ -145,7 +145,9 @@ function parsePostgres(rest: string, raw: string): DatabaseUrl {
   const path = parsed.pathname.replace(/^\//, "");
   if (path.includes("/")) {
     throw new ConfigError(
-      `Cannot parse database URL "${redactUrl(raw)}": database name "${path}" contains "/"`,
+      `Cannot parse database URL "${redactUrl(raw)}": database name "${
+        redactUrl(path)
+      }" contains "/"`,
       { hint: FORMS_HINT },
     );
   }
@@ -196,6 +198,15 @@ export function redactUrl(url: string): string {
         out = `${out.slice(0, authStart)}${userinfo.slice(0, colon)}:***${out.slice(at)}`;
       }
     }
+  } else if (!/^sqlite[:+]/i.test(out)) {
+    // No "//": a typo ("postgres:u:pw@h/db", "postgres//u:pw@h/db") or no
+    // scheme at all ("u:pw@h/db", where "u:" looks like a scheme). Mask from
+    // the first ":" of what may be the user name to the last "@".
+    const at = out.lastIndexOf("@");
+    const scheme = /^[a-zA-Z][a-zA-Z0-9+.-]*:/.exec(out)?.[0] ?? "";
+    let colon = out.indexOf(":", scheme.length);
+    if (colon < 0 || colon > at) colon = scheme.length - 1;
+    if (at > 0 && colon >= 0 && colon < at) out = `${out.slice(0, colon + 1)}***${out.slice(at)}`;
   }
   return out.replace(/([?&]password=)[^&#]*/gi, "$1***");
 }

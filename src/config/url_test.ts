@@ -93,4 +93,9 @@ Deno.test("redactUrl() masks the password, also in malformed text", () => {
     redactUrl("error at postgres://u:pw@h/db: refused"),
     "error at postgres://u:***@h/db: refused",
   );
+  // Typos that leave out "//" or the scheme still hide the password.
+  assertEquals(redactUrl("postgres:u:secret@h/db"), "postgres:u:***@h/db");
+  assertEquals(redactUrl("postgres//u:secret@h/db"), "postgres//u:***@h/db");
+  assertEquals(redactUrl("u:secret@h/db"), "u:***@h/db");
+  assertEquals(redactUrl("sqlite:/tmp/a@b.db"), "sqlite:/tmp/a@b.db");
 });

@@ -54,7 +54,8 @@ export async function advisoryLock(
         `Cannot take the migration lock "${name}": held by ${holder ?? "another session"}` +
           ` for more than ${Math.round(options.timeoutMs / 1000)} s`,
         {
-          hint: "wait for the other run to finish, or raise STRATA_LOCK_TIMEOUT (seconds); " +
+          hint:
+            "wait for the other run to finish, or raise --lock-timeout SECONDS (STRATA_LOCK_TIMEOUT); " +
             "pg_terminate_backend(PID) ends a stuck session",
         },
       );

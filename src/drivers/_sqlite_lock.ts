@@ -68,7 +68,10 @@ export async function lockFile(
         throw new LockTimeoutError(
           `Cannot take the migration lock "${lockPath}": held by ${holder ?? "another process"}` +
             ` for more than ${Math.round(options.timeoutMs / 1000)} s`,
-          { hint: "wait for the other run to finish, or raise STRATA_LOCK_TIMEOUT (seconds)" },
+          {
+            hint:
+              "wait for the other run to finish, or raise --lock-timeout SECONDS (STRATA_LOCK_TIMEOUT)",
+          },
         );
       }
       await sleep(Math.min(POLL_MS, options.timeoutMs - elapsed));

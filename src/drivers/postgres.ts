@@ -26,7 +26,9 @@ export interface PostgresOptions {
    */
   readOnly?: boolean;
   /**
-   * Seconds to wait for the server to accept the connection.
+   * Seconds to wait for the connection and login to complete. The URL's
+   * `connect_timeout` query parameter (as libpq reads it) applies when this
+   * is not given.
    * @default {10}
    */
   connectTimeoutS?: number;
@@ -242,6 +244,7 @@ export async function openPostgres(
   url: PostgresUrl,
   options: PostgresOptions = {},
 ): Promise<PostgresDriver> {
+  const timeoutS = options.connectTimeoutS ?? urlConnectTimeout(url) ?? DEFAULT_CONNECT_TIMEOUT_S;
   const connection: Record<string, string> = { application_name: "strata" };
   if (options.readOnly) connection.default_transaction_read_only = "on";
   const session = { lost: false };
@@ -254,7 +257,7 @@ export async function openPostgres(
     max: 1,
     idle_timeout: 0,
     max_lifetime: null,
-    connect_timeout: options.connectTimeoutS ?? 10,
+    connect_timeout: timeoutS,
     prepare: false,
     onnotice: () => {},
     onclose: () => {
@@ -263,11 +266,43 @@ export async function openPostgres(
     connection,
     types: { int8: INT8, json: JSON_TYPE },
   }) as unknown as Sql;
+  // postgres.js bounds only the wait for its first reply: when a server (or
+  // a proxy in front of it) accepts the TCP connection and then closes it
+  // during start-up, it reconnects for ever. So the first query has its own
+  // deadline.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(
+        new ConnectionError(
+          `Cannot connect to ${displayPgUrl(url)}: no PostgreSQL login within ${timeoutS} s`,
+          {
+            hint: `check that ${url.host}:${url.port} is a reachable PostgreSQL server ` +
+              "(not another service, or a proxy without a backend)",
+          },
+        ),
+      );
+    }, timeoutS * 1000);
+  });
+  const first = sql`SELECT 1`;
+  // When the deadline wins, ending the client rejects the query later: not unhandled.
+  first.catch(() => {});
   try {
-    await sql`SELECT 1`;
+    await Promise.race([first, deadline]);
   } catch (e) {
     await sql.end({ timeout: 0 }).catch(() => {});
     throw mapPgError(e, url, undefined);
+  } finally {
+    clearTimeout(timer);
   }
   return new PostgresDriver(url, sql, session);
+}
+
+const DEFAULT_CONNECT_TIMEOUT_S = 10;
+
+/** `?connect_timeout=N` in the URL, as libpq reads it; `undefined` when absent or not positive. */
+function urlConnectTimeout(url: PostgresUrl): number | undefined {
+  const raw = new URL(url.url).searchParams.get("connect_timeout");
+  const n = raw === null ? NaN : Number(raw);
+  return Number.isFinite(n) && n > 0 ? n : undefined;
 }

@@ -225,3 +225,23 @@ Deno.test({
     }
   },
 });
+
+Deno.test("openDriver() gives up when a server accepts and closes every connection during start-up", async () => {
+  // Not PostgreSQL: accepts TCP, then hangs up (a proxy without a backend does this).
+  // postgres.js alone would reconnect for ever.
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  const serving = (async () => {
+    for await (const conn of listener) conn.close();
+  })();
+  try {
+    const started = Date.now();
+    const url = `postgres://app:S3cret-Pw-991@127.0.0.1:${port}/app?connect_timeout=1`;
+    const err = await rejectsWith(() => openDriver(url), ConnectionError, "no PostgreSQL login");
+    assert.ok(Date.now() - started < 5000, "gave up in about connect_timeout");
+    assert.ok(!allText(err).includes("S3cret-Pw-991"), allText(err));
+  } finally {
+    listener.close();
+    await serving.catch(() => {});
+  }
+});

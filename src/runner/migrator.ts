@@ -238,11 +238,13 @@ export class Migrator {
       if (options.backup) this.#options.onBackup?.(await this.backup(driver));
       const byRevision = new Map((await this.scripts()).map((s) => [s.revision, s]));
       const needed = [...new Set(steps.map((s) => s.revision))].map((r) => byRevision.get(r)!);
-      const [{ loadModules }, { runStep }] = await Promise.all([
+      const [{ loadModules }, { runStep, stepFunction }] = await Promise.all([
         import("../script/load.ts"),
         import("./step.ts"),
       ]);
       const modules = await loadModules(needed);
+      // Refuse before the first step, not half-way, when one cannot run.
+      for (const step of steps) stepFunction(modules.get(step.revision)!, step);
       const { versionTable, historyTable } = this.config;
       await driver.transaction(async (tx) => {
         for (const s of this.dialect.versionSql.create(versionTable)) await tx.execute(s);
@@ -342,7 +344,12 @@ export class Migrator {
     const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*$/, "");
     let path = `${url.path}.${stamp}.bak`;
     for (let n = 1; await exists(path); n++) path = `${url.path}.${stamp}-${n}.bak`;
-    await (q ?? await this.driver()).execute({ sql: "VACUUM INTO ?", params: [path] });
+    // Written under a temporary name, then renamed: a run killed while copying
+    // never leaves a partial file that looks like a complete backup.
+    const partial = `${path}.partial`;
+    await Deno.remove(partial).catch(() => {});
+    await (q ?? await this.driver()).execute({ sql: "VACUUM INTO ?", params: [partial] });
+    await Deno.rename(partial, path);
     return path;
   }
 }

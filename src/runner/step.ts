@@ -74,25 +74,32 @@ export async function runStep(
   ctx: StepContext,
 ): Promise<void> {
   const label = describeRevision(step.revision, module.message);
-  const fn = step.direction === "up" ? module.upgrade : module.downgrade;
-  if (typeof fn !== "function") {
-    throw new MigrationError(step.revision, `Cannot downgrade ${label}: it has no downgrade()`, {
-      exitCode: 2,
-      hint: "add a downgrade function, or `stamp` past it if the change is irreversible",
-    });
-  }
+  const fn = stepFunction(module, step);
   const render = renderContext(ctx);
+  // The last op call, and whether it is the one that failed: an error the
+  // migration's own code throws is reported "after" the last call, not "at" it.
   let current = "";
+  let failed = false;
+  const track = async <T>(call: string, run: () => Promise<T>): Promise<T> => {
+    current = call;
+    failed = false;
+    try {
+      return await run();
+    } catch (e) {
+      failed = current === call;
+      throw e;
+    }
+  };
   const sink: ChangeSink = {
-    async apply(change: Change, call: string) {
-      current = call;
-      ctx.onChange?.(change);
-      const statements = await ctx.dialect.render(change, render);
-      for (const stmt of statements) await ctx.q.execute(stmt);
+    apply(change: Change, call: string) {
+      return track(call, async () => {
+        ctx.onChange?.(change);
+        const statements = await ctx.dialect.render(change, render);
+        for (const stmt of statements) await ctx.q.execute(stmt);
+      });
     },
     query(sql: string, params: unknown[], call: string): Promise<Row[]> {
-      current = call;
-      return ctx.q.query(sql, params);
+      return track(call, () => ctx.q.query(sql, params));
     },
   };
   const op = createOp(sink, { dialect: ctx.dialect.name, isOffline: ctx.isOffline });
@@ -100,7 +107,8 @@ export async function runStep(
     await fn.call(module, op);
     await op.settle();
   } catch (err) {
-    throw wrapStepError(err, step, label, current);
+    const where = current === "" ? "" : ` ${failed ? "at" : "after"} ${current}`;
+    throw wrapStepError(err, step, label, where);
   }
   for (const stmt of ctx.dialect.versionSql.apply(ctx.versionTable, step.version)) {
     await ctx.q.execute(stmt);
@@ -117,8 +125,32 @@ export async function runStep(
   }
 }
 
-function wrapStepError(err: unknown, step: Step, label: string, call: string): StrataError {
-  const where = call ? ` at ${call}` : "";
+/**
+ * The function a step runs. Live runs check every step of a plan with this
+ * before running the first, so a downgrade that would stop at a migration
+ * without `downgrade()` changes nothing rather than stopping half-way.
+ *
+ * @param module The loaded migration module.
+ * @param step The planned step.
+ * @returns `upgrade` or `downgrade`.
+ * @throws {MigrationError} (exit 2) When the module has no such function.
+ */
+export function stepFunction(
+  module: MigrationModule,
+  step: Step,
+): MigrationModule["upgrade"] {
+  const fn = step.direction === "up" ? module.upgrade : module.downgrade;
+  if (typeof fn !== "function") {
+    const label = describeRevision(step.revision, module.message);
+    throw new MigrationError(step.revision, `Cannot downgrade ${label}: it has no downgrade()`, {
+      exitCode: 2,
+      hint: "add a downgrade function, or `stamp` past it if the change is irreversible",
+    });
+  }
+  return fn;
+}
+
+function wrapStepError(err: unknown, step: Step, label: string, where: string): StrataError {
   const verb = step.direction === "up" ? "Upgrade" : "Downgrade";
   if (err instanceof StrataError) {
     const message = `${verb} ${label} failed${where}: ${err.message}`;
