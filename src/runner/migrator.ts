@@ -186,7 +186,9 @@ export class Migrator {
     const fromText = colon < 0 ? "base" : range.slice(0, colon) || "base";
     const to = colon < 0 ? range : range.slice(colon + 1);
     if (!to) throw new UsageError(`Missing target after ":" in "${range}"`);
-    const from = resolveTarget(map, fromText, []);
+    // FROM may name several revisions ("b1,b2:head"): a database at two heads.
+    const from = [...new Set(fromText.split(",").flatMap((t) => resolveTarget(map, t.trim(), [])))]
+      .sort();
     const steps = direction === "up" ? planUpgrade(map, from, to) : planDowngrade(map, from, to);
     const replay = planUpgradeTo(map, from);
     const byRevision = new Map((await this.scripts()).map((s) => [s.revision, s]));
