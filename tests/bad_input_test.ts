@@ -94,7 +94,7 @@ const CASES: Case[] = [
     args: ["upgrade", "head"],
     files: { "c3_third.ts": BASE["c3_third.ts"]!.replace("});", "};") },
     code: 2,
-    error: /^Cannot load migration "c3_third\.ts": .*SyntaxError/,
+    error: /^Cannot load migration "c3_third\.ts" at line 6, column \d+: SyntaxError/,
   },
   {
     name: "migration without upgrade()",

@@ -27,7 +27,9 @@ export async function importScript(path: string): Promise<Record<string, unknown
   try {
     return await import(url);
   } catch (cause) {
-    throw new ScriptError(path, `Cannot load migration "${basename(path)}": ${firstLine(cause)}`, {
+    const where = locate(cause, url);
+    const what = firstLine(cause).replace(/^TypeError: (SyntaxError: )/, "$1");
+    throw new ScriptError(path, `Cannot load migration "${basename(path)}"${where}: ${what}`, {
       cause,
       hint: "fix the file; --debug shows the full error",
     });
@@ -42,4 +44,15 @@ export function firstLine(error: unknown): string {
     ? `${error.name}: `
     : "";
   return (prefix + line.trim()) || "unknown error";
+}
+
+/**
+ * ` at line L, column C` when the error's stack points into the file (Deno
+ * reports syntax errors as a TypeError whose stack starts at the offending spot).
+ */
+function locate(error: unknown, url: string): string {
+  const stack = error instanceof Error ? error.stack ?? "" : "";
+  const escaped = url.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const m = stack.match(new RegExp(`${escaped}:(\\d+):(\\d+)`));
+  return m ? ` at line ${m[1]}, column ${m[2]}` : "";
 }
