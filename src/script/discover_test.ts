@@ -124,7 +124,7 @@ Deno.test("discoverScripts() names the file when a fallback import fails", async
         assert(err instanceof ScriptError);
         assert.match(
           err.message,
-          /Cannot load migration "a1\.ts": ReferenceError: make is not defined/,
+          /Cannot load migration "a1\.ts" at line 1, column \d+: ReferenceError: make is not defined/,
         );
         return true;
       });
