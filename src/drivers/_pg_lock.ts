@@ -8,9 +8,8 @@
  *
  * @module
  */
-import { LockTimeoutError } from "../errors.ts";
 import type { LockOptions, Queryable } from "./driver.ts";
-import { sleep } from "./_sleep.ts";
+import { pollLock } from "./_poll_lock.ts";
 
 /** How often a waiter retries. */
 const POLL_MS = 200;
@@ -39,29 +38,14 @@ export async function advisoryLock(
   name: string,
   options: LockOptions,
 ): Promise<() => Promise<void>> {
-  const started = Date.now();
-  let waited = false;
-  let holder: string | undefined;
-  while (!(await q.query(TRY_SQL, [name]))[0]?.ok) {
-    holder = await describeHolder(q, name) ?? holder;
-    if (!waited) {
-      waited = true;
-      options.onWait?.(holder);
-    }
-    const elapsed = Date.now() - started;
-    if (elapsed >= options.timeoutMs) {
-      throw new LockTimeoutError(
-        `Cannot take the migration lock "${name}": held by ${holder ?? "another session"}` +
-          ` for more than ${Math.round(options.timeoutMs / 1000)} s`,
-        {
-          hint:
-            "wait for the other run to finish, or raise --lock-timeout SECONDS (STRATA_LOCK_TIMEOUT); " +
-            "pg_terminate_backend(PID) ends a stuck session",
-        },
-      );
-    }
-    await sleep(Math.min(POLL_MS, options.timeoutMs - elapsed));
-  }
+  await pollLock({
+    tryLock: async () => Boolean((await q.query(TRY_SQL, [name]))[0]?.ok),
+    holder: () => describeHolder(q, name),
+    label: name,
+    someone: "another session",
+    pollMs: POLL_MS,
+    extraHint: "pg_terminate_backend(PID) ends a stuck session",
+  }, options);
   let released = false;
   return async () => {
     if (released) return;

@@ -24,9 +24,9 @@
  *
  * @module
  */
-import { ConnectionError, LockTimeoutError } from "../errors.ts";
+import { ConnectionError } from "../errors.ts";
 import type { LockOptions } from "./driver.ts";
-import { sleep } from "./_sleep.ts";
+import { pollLock } from "./_poll_lock.ts";
 
 /** How often a waiter retries. */
 const POLL_MS = 100;
@@ -53,29 +53,14 @@ export async function lockFile(
       { hint: "Strata needs write access to the database's directory", cause: e },
     );
   }
-  const started = Date.now();
-  let holder: string | undefined;
-  let waited = false;
   try {
-    while (!file.tryLockSync(true)) {
-      holder = await readHolder(lockPath) ?? holder;
-      if (!waited) {
-        waited = true;
-        options.onWait?.(holder);
-      }
-      const elapsed = Date.now() - started;
-      if (elapsed >= options.timeoutMs) {
-        throw new LockTimeoutError(
-          `Cannot take the migration lock "${lockPath}": held by ${holder ?? "another process"}` +
-            ` for more than ${Math.round(options.timeoutMs / 1000)} s`,
-          {
-            hint:
-              "wait for the other run to finish, or raise --lock-timeout SECONDS (STRATA_LOCK_TIMEOUT)",
-          },
-        );
-      }
-      await sleep(Math.min(POLL_MS, options.timeoutMs - elapsed));
-    }
+    await pollLock({
+      tryLock: () => file.tryLockSync(true),
+      holder: () => readHolder(lockPath),
+      label: lockPath,
+      someone: "another process",
+      pollMs: POLL_MS,
+    }, options);
   } catch (e) {
     file.close();
     throw e;
