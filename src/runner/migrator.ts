@@ -12,6 +12,7 @@ import { getDialect } from "../dialects/mod.ts";
 import type { Driver, Queryable } from "../drivers/driver.ts";
 import { openDriver } from "../drivers/mod.ts";
 import { RevisionMap } from "../graph/revision_map.ts";
+import { applyVersionChange } from "../graph/version_rows.ts";
 import { planDowngrade, planStamp, planUpgrade, type Step } from "../graph/plan.ts";
 import { discoverScripts } from "../script/discover.ts";
 import type { Script } from "../script/script.ts";
@@ -372,7 +373,7 @@ function planUpgradeTo(map: RevisionMap, revisions: readonly string[]): Step[] {
   for (const rev of revisions) {
     const steps = planUpgrade(map, rows, rev);
     for (const step of steps) {
-      rows = rows.filter((r) => !step.version.remove.includes(r)).concat(step.version.add);
+      rows = applyVersionChange(rows, step.version);
     }
     all.push(...steps);
   }
