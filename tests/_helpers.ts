@@ -109,7 +109,7 @@ export interface TestDb {
   url: string;
   /** Reads rows with a direct connection (not through Strata). */
   query(sql: string): Promise<Record<string, unknown>[]>;
-  /** User tables, sorted (Strata's own `strata_*` tables left out). */
+  /** User tables, sorted (Strata's own `strata_*` and `_strata_*` tables left out). */
   tables(): Promise<string[]>;
   /** Version rows, sorted. */
   versions(table?: string): Promise<string[]>;
@@ -160,7 +160,8 @@ export function sqliteTestDb(path: string): TestDb {
     async tables() {
       const rows = await query(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' " +
-          "AND name NOT LIKE 'strata_%' ORDER BY name",
+          "AND name NOT LIKE 'strata\\_%' ESCAPE '\\' AND name NOT LIKE '\\_strata\\_%' ESCAPE '\\' " +
+          "ORDER BY name",
       );
       return rows.map((r) => String(r.name));
     },

@@ -56,6 +56,8 @@ COMMIT;
 -- Running downgrade 7a41c9d05e36 -> 5e8d2a4c7f10: create messages
 BEGIN;
 DROP TABLE messages;
+CREATE TABLE IF NOT EXISTS _strata_enums (name TEXT NOT NULL PRIMARY KEY, vals TEXT NOT NULL);
+DELETE FROM _strata_enums WHERE name = 'message_role';
 UPDATE strata_version SET version_num = '5e8d2a4c7f10' WHERE version_num = '7a41c9d05e36';
 INSERT INTO strata_history (revision, direction, duration_ms, checksum, strata_version) VALUES ('7a41c9d05e36', 'down', NULL, 'crc32:2cc6885e', '0.1.0');
 COMMIT;

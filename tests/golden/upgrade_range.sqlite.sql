@@ -16,6 +16,8 @@ CREATE TABLE IF NOT EXISTS strata_history (
 
 -- Running upgrade 5e8d2a4c7f10 -> 7a41c9d05e36: create messages
 BEGIN;
+CREATE TABLE IF NOT EXISTS _strata_enums (name TEXT NOT NULL PRIMARY KEY, vals TEXT NOT NULL);
+INSERT INTO _strata_enums (name, vals) VALUES ('message_role', '["user","assistant","system"]');
 CREATE TABLE messages (
   id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
   conversation_id INTEGER NOT NULL,

@@ -37,6 +37,8 @@ UPDATE strata_version SET version_num = '5e8d2a4c7f10' WHERE version_num = '3c0a
 INSERT INTO strata_history (revision, direction, duration_ms, checksum, strata_version) VALUES ('5e8d2a4c7f10', 'up', NULL, 'crc32:eba0aaf2', '0.1.0');
 
 -- Running upgrade 5e8d2a4c7f10 -> 7a41c9d05e36: create messages
+CREATE TABLE IF NOT EXISTS _strata_enums (name TEXT NOT NULL PRIMARY KEY, vals TEXT NOT NULL);
+INSERT INTO _strata_enums (name, vals) VALUES ('message_role', '["user","assistant","system"]');
 CREATE TABLE messages (
   id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
   conversation_id INTEGER NOT NULL,

@@ -20,12 +20,22 @@ import { readEnums } from "./introspect.ts";
  * map per run (live or offline); without one, the state lives as long as the
  * context object (the runner makes one per step). When a name is missing (the
  * enum was created in an earlier run or step), the values are read back from
- * an existing column's `"enum:NAME"` CHECK.
+ * Strata's `_strata_enums` table (written by `createEnum`), or from an
+ * existing column's `"enum:NAME"` CHECK.
  */
 export interface SqliteRenderContext extends RenderContext {
   /** Enum values by name, filled by `createEnum`, emptied by `dropEnum`. */
   enums?: Map<string, string[]>;
 }
+
+/**
+ * Where SQLite keeps enum types between runs: a migration may create an enum
+ * in one run and use it in a column in a later one. `_strata_*` tables are
+ * Strata's own and left out of introspection.
+ */
+const ENUM_CATALOG = "_strata_enums";
+const ENUM_CATALOG_DDL =
+  `CREATE TABLE IF NOT EXISTS ${ENUM_CATALOG} (name TEXT NOT NULL PRIMARY KEY, vals TEXT NOT NULL)`;
 
 /** Enum state for contexts without an `enums` field: one map per context object (one step). */
 const STEP_ENUMS = new WeakMap<RenderContext, Map<string, string[]>>();
@@ -40,7 +50,8 @@ function enumMap(ctx: RenderContext): Map<string, string[]> {
 
 function enumLookup(ctx: RenderContext): EnumLookup {
   return async (name) => {
-    const known = enumMap(ctx).get(name) ?? (await readEnums(ctx)).get(name);
+    const known = enumMap(ctx).get(name) ?? (await readEnumCatalog(ctx)).get(name) ??
+      (await readEnums(ctx)).get(name);
     if (known === undefined) {
       throw new StrataError(`Unknown enum "${name}" on sqlite`, {
         hint: `create it first with op.createEnum("${name}", [...])`,
@@ -49,6 +60,17 @@ function enumLookup(ctx: RenderContext): EnumLookup {
     enumMap(ctx).set(name, known);
     return known;
   };
+}
+
+/** Enums recorded by `createEnum` in earlier runs (empty when none ever was). */
+async function readEnumCatalog(ctx: RenderContext): Promise<Map<string, string[]>> {
+  const exists = await ctx.query(
+    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+    [ENUM_CATALOG],
+  );
+  if (exists.length === 0) return new Map();
+  const rows = await ctx.query(`SELECT name, vals FROM ${ENUM_CATALOG}`);
+  return new Map(rows.map((r) => [String(r.name), JSON.parse(String(r.vals)) as string[]]));
 }
 
 async function createTable(
@@ -203,10 +225,19 @@ export async function renderSqlite(change: Change, ctx: RenderContext): Promise<
       return await alterConstraint(change, ctx);
     case "createEnum":
       enumMap(ctx).set(change.name, [...change.values]);
-      return [];
+      return [
+        { sql: ENUM_CATALOG_DDL },
+        {
+          sql: `INSERT INTO ${ENUM_CATALOG} (name, vals) VALUES (?, ?)`,
+          params: [change.name, JSON.stringify(change.values)],
+        },
+      ];
     case "dropEnum":
       enumMap(ctx).delete(change.name);
-      return [];
+      return [
+        { sql: ENUM_CATALOG_DDL },
+        { sql: `DELETE FROM ${ENUM_CATALOG} WHERE name = ?`, params: [change.name] },
+      ];
     case "execute":
       return [
         change.params.length ? { sql: change.sql, params: change.params } : { sql: change.sql },

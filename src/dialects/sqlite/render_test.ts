@@ -131,8 +131,22 @@ const CASES: { name: string; change: Change; sql: string[] }[] = [
     change: { kind: "dropIndex", name: "ix_users_name", table: "users" },
     sql: ["DROP INDEX ix_users_name"],
   },
-  { name: "createEnum", change: { kind: "createEnum", name: "mood", values: ["a"] }, sql: [] },
-  { name: "dropEnum", change: { kind: "dropEnum", name: "mood" }, sql: [] },
+  {
+    name: "createEnum",
+    change: { kind: "createEnum", name: "mood", values: ["a"] },
+    sql: [
+      "CREATE TABLE IF NOT EXISTS _strata_enums (name TEXT NOT NULL PRIMARY KEY, vals TEXT NOT NULL)",
+      "INSERT INTO _strata_enums (name, vals) VALUES (?, ?)",
+    ],
+  },
+  {
+    name: "dropEnum",
+    change: { kind: "dropEnum", name: "mood" },
+    sql: [
+      "CREATE TABLE IF NOT EXISTS _strata_enums (name TEXT NOT NULL PRIMARY KEY, vals TEXT NOT NULL)",
+      "DELETE FROM _strata_enums WHERE name = ?",
+    ],
+  },
   {
     name: "execute",
     change: { kind: "execute", sql: "UPDATE users SET name = ? WHERE id = ?", params: ["x", 1] },
@@ -355,6 +369,25 @@ Deno.test("renderSqlite() reads enum values back from an existing column in a la
     await t.op().addColumn("p", "m2", { type: "enum:mood", nullable: false, default: "a" });
     const p = await t.table("p");
     assert.deepEqual(p.columns.map((c) => c.type), ["enum:mood", "enum:mood"]);
+  } finally {
+    await t.db.close();
+  }
+});
+
+Deno.test("renderSqlite() finds an enum created in an earlier run that no column uses yet", async () => {
+  const t = await openTestDb();
+  try {
+    await t.op().createEnum("mood", ["a", "b"]);
+    t.ctx.enums = new Map(); // a later run: nothing remembered, no column carries the CHECK
+    await t.op().createTable("p", { m: { type: "enum:mood" } });
+    const p = await t.table("p");
+    assert.deepEqual(p.columns.map((c) => c.type), ["enum:mood"]);
+    await t.op().dropEnum("mood");
+    t.ctx.enums = new Map();
+    await assert.rejects(
+      () => t.op().addColumn("p", "m3", { type: "enum:nope" }),
+      /Unknown enum "nope"/,
+    );
   } finally {
     await t.db.close();
   }
