@@ -117,7 +117,12 @@ export interface Op {
   /** Renames a table. */
   renameTable(oldName: string, newName: string, options?: { schema?: string }): Promise<void>;
   /** Adds a column. */
-  addColumn(table: string, name: string, spec: ColumnSpec): Promise<void>;
+  addColumn(
+    table: string,
+    name: string,
+    spec: ColumnSpec,
+    options?: { schema?: string },
+  ): Promise<void>;
   /** Drops a column. */
   dropColumn(table: string, name: string, options?: { schema?: string }): Promise<void>;
   /** Changes a column's type, nullability, default or name. */

@@ -181,12 +181,12 @@ export function createOp(
         () => withSchema({ kind: "renameTable", table: oldName, newName }, opts.schema),
       );
     },
-    addColumn(table, name, spec) {
-      return record("addColumn", [table, name], (call) => ({
-        kind: "addColumn",
-        table,
-        column: toColumnDef(name, spec, call),
-      }));
+    addColumn(table, name, spec, opts = {}) {
+      return record("addColumn", [table, name], (call) =>
+        withSchema(
+          { kind: "addColumn", table, column: toColumnDef(name, spec, call) },
+          opts.schema,
+        ));
     },
     dropColumn(table, name, opts = {}) {
       return record(
