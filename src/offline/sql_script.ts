@@ -19,7 +19,7 @@ import { OfflineError, StrataError } from "../errors.ts";
 import type { Script } from "../script/script.ts";
 import { runStep } from "../runner/step.ts";
 import { VERSION } from "../version.ts";
-import { createHistoryTable } from "../runner/history.ts";
+import { createOwnTables } from "../runner/own_tables.ts";
 
 /** Options of {@linkcode renderOfflineScript}. */
 export interface OfflineOptions {
@@ -110,14 +110,7 @@ export async function renderOfflineScript(options: OfflineOptions): Promise<stri
     const inspector = shadow ?? NO_INSPECT;
     const enums = new Map<string, string[]>();
     const preamble = dialect.scriptPreamble.map((sql) => ({ sql }));
-    const setup = [
-      ...dialect.versionSql.create(options.versionTable),
-      ...await dialect.render(createHistoryTable(options.historyTable), {
-        inspectTable: () => Promise.resolve(undefined),
-        query: inspector.query.bind(inspector),
-        transactional: true,
-      }),
-    ];
+    const setup = await createOwnTables(dialect, options, inspector);
     for (const s of [...preamble, ...setup]) await sink.execute(s);
     for (const step of options.replay) await writeStep(step, sink, inspector, options, enums);
 

@@ -11,6 +11,7 @@ import type { Change } from "../changes/change.ts";
 import type { Dialect } from "../dialects/dialect.ts";
 import type { Queryable } from "../drivers/driver.ts";
 import { VERSION } from "../version.ts";
+import { tableExists } from "./version_table.ts";
 
 /** One history entry as read back. */
 export interface HistoryEntry {
@@ -99,8 +100,7 @@ export async function readHistory(
   dialect: Dialect,
   qualified: string,
 ): Promise<HistoryEntry[]> {
-  const probe = dialect.versionSql.exists(qualified);
-  if ((await q.query(probe.sql, probe.params ?? [])).length === 0) return [];
+  if (!await tableExists(q, dialect, qualified)) return [];
   const name = qualified.split(".").map((p) => dialect.quoteIdent(p)).join(".");
   const rows = await q.query(`SELECT revision, direction, checksum FROM ${name} ORDER BY id`);
   return rows.map((r) => ({

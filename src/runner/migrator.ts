@@ -19,7 +19,8 @@ import type { Script } from "../script/script.ts";
 import { resolveTarget } from "../graph/target.ts";
 import { UsageError } from "../errors.ts";
 import { readVersionRows } from "./version_table.ts";
-import { appliedChecksums, createHistoryTable, readHistory } from "./history.ts";
+import { createOwnTables } from "./own_tables.ts";
+import { appliedChecksums, readHistory } from "./history.ts";
 
 // Loaded on first use, not at startup: a no-op `upgrade`, `current` or
 // `heads` never runs a migration, so it needs neither the module loader, the
@@ -65,6 +66,7 @@ export class Migrator {
   readonly dialect: Dialect;
   #options: MigratorOptions;
   #scripts: Script[] | undefined;
+  #byRevision: Map<string, Script> | undefined;
   #map: RevisionMap | undefined;
   #driver: Driver | undefined;
 
@@ -84,17 +86,16 @@ export class Migrator {
     return this.#scripts;
   }
 
+  /** The discovered scripts by revision id (built once). */
+  async #scriptMap(): Promise<Map<string, Script>> {
+    this.#byRevision ??= new Map((await this.scripts()).map((s) => [s.revision, s]));
+    return this.#byRevision;
+  }
+
   /** The validated revision graph (built once). */
   async graph(): Promise<RevisionMap> {
     this.#map ??= RevisionMap.build(await this.scripts());
     return this.#map;
-  }
-
-  /** The script of a full revision id. */
-  async script(revision: string): Promise<Script> {
-    const found = (await this.scripts()).find((s) => s.revision === revision);
-    if (!found) throw new Error(`no script for ${revision}`);
-    return found;
   }
 
   /** The open connection (opened on first use). */
@@ -192,7 +193,7 @@ export class Migrator {
       .sort();
     const steps = direction === "up" ? planUpgrade(map, from, to) : planDowngrade(map, from, to);
     const replay = planUpgradeTo(map, from);
-    const byRevision = new Map((await this.scripts()).map((s) => [s.revision, s]));
+    const byRevision = await this.#scriptMap();
     const needed = [...new Set([...replay, ...steps].map((s) => s.revision))];
     const [{ loadModules }, { renderOfflineScript }] = await Promise.all([
       import("../script/load.ts"),
@@ -239,7 +240,7 @@ export class Migrator {
       await this.#warnEdited(driver);
       if (steps.length === 0) return [];
       if (options.backup) this.#options.onBackup?.(await this.backup(driver));
-      const byRevision = new Map((await this.scripts()).map((s) => [s.revision, s]));
+      const byRevision = await this.#scriptMap();
       const needed = [...new Set(steps.map((s) => s.revision))].map((r) => byRevision.get(r)!);
       const [{ loadModules }, { runStep, stepFunction }] = await Promise.all([
         import("../script/load.ts"),
@@ -250,8 +251,7 @@ export class Migrator {
       for (const step of steps) stepFunction(modules.get(step.revision)!, step);
       const { versionTable, historyTable } = this.config;
       await driver.transaction(async (tx) => {
-        for (const s of this.dialect.versionSql.create(versionTable)) await tx.execute(s);
-        await this.#createHistory(tx);
+        for (const s of await createOwnTables(this.dialect, this.config, tx)) await tx.execute(s);
       });
       const enums = new Map<string, string[]>();
       const applied: AppliedStep[] = [];
@@ -286,16 +286,6 @@ export class Migrator {
     });
   }
 
-  async #createHistory(q: Queryable): Promise<void> {
-    const change = createHistoryTable(this.config.historyTable);
-    const ctx = {
-      inspectTable: () => Promise.resolve(undefined),
-      query: q.query.bind(q),
-      transactional: true,
-    };
-    for (const s of await this.dialect.render(change, ctx)) await q.execute(s);
-  }
-
   /**
    * Finds applied migrations whose file changed since they ran (checksum in
    * the history table differs from the file's).
@@ -311,7 +301,7 @@ export class Migrator {
     );
     const applied = appliedChecksums(history);
     if (applied.size === 0) return [];
-    const byRevision = new Map((await this.scripts()).map((s) => [s.revision, s]));
+    const byRevision = await this.#scriptMap();
     // Discovery computed each file's checksum from the text it already read.
     const edited: { revision: string; path: string }[] = [];
     for (const [revision, checksum] of applied) {
