@@ -1,4 +1,4 @@
-import type { Op } from "../src/mod.ts";
+import type { Op } from "@strata/strata/migration";
 
 export const revision = "2f7c5d9a0b84";
 export const downRevision: string | string[] | null = ["9b6e03f18c2d", "d14f8e2b6a95"];

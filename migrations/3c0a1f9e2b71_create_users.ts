@@ -1,4 +1,4 @@
-import type { Op } from "../src/mod.ts";
+import type { Op } from "@strata/strata/migration";
 
 export const revision = "3c0a1f9e2b71";
 export const downRevision: string | string[] | null = null;

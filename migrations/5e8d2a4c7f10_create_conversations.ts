@@ -1,4 +1,4 @@
-import type { Op } from "../src/mod.ts";
+import type { Op } from "@strata/strata/migration";
 
 export const revision = "5e8d2a4c7f10";
 export const downRevision: string | string[] | null = "3c0a1f9e2b71";

@@ -1,4 +1,4 @@
-import type { Op } from "../src/mod.ts";
+import type { Op } from "@strata/strata/migration";
 
 export const revision = "7a41c9d05e36";
 export const downRevision: string | string[] | null = "5e8d2a4c7f10";

@@ -1,4 +1,4 @@
-import type { Op } from "../src/mod.ts";
+import type { Op } from "@strata/strata/migration";
 
 // One of two branches made at the same time from 7a41c9d05e36 (see the merge 2f7c5d9a0b84).
 export const revision = "9b6e03f18c2d";

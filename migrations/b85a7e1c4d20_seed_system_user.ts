@@ -1,4 +1,4 @@
-import type { Op } from "../src/mod.ts";
+import type { Op } from "@strata/strata/migration";
 
 export const revision = "b85a7e1c4d20";
 export const downRevision: string | string[] | null = "2f7c5d9a0b84";

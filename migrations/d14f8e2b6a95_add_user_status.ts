@@ -1,4 +1,4 @@
-import type { Op } from "../src/mod.ts";
+import type { Op } from "@strata/strata/migration";
 
 // The other branch made from 7a41c9d05e36 at the same time as 9b6e03f18c2d.
 export const revision = "d14f8e2b6a95";

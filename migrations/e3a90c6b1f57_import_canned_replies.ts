@@ -1,4 +1,4 @@
-import type { Op } from "../src/mod.ts";
+import type { Op } from "@strata/strata/migration";
 
 // A data migration: loads the canned replies kept as JSON files next to the
 // migrations into a table; downgrade writes the table back out as files.

@@ -177,7 +177,7 @@ export function sqliteTestDb(path: string): TestDb {
 
 /** A {@linkcode TestDb} for a PostgreSQL database URL. */
 export async function pgTestDb(url: string): Promise<TestDb> {
-  const { default: postgres } = await import("postgres");
+  const { default: postgres } = await import("npm:postgres@3.4.9");
   const query = async (sql: string) => {
     const c = postgres(url, { max: 1, onnotice: () => {} });
     try {

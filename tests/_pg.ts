@@ -42,7 +42,7 @@ export async function createPgDatabase(
   prefix = "t",
 ): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
   if (!PG_URL) throw new Error("no STRATA_TEST_PG_URL");
-  const { default: postgres } = await import("postgres");
+  const { default: postgres } = await import("npm:postgres@3.4.9");
   const name = `strata_${prefix}_${Deno.pid}_${Date.now().toString(36)}_${counter++}`.toLowerCase();
   const admin = postgres(PG_URL, { max: 1, onnotice: () => {} });
   await admin.unsafe(`CREATE DATABASE ${name}`);

@@ -62,7 +62,7 @@ try {
     names = db.prepare("SELECT name FROM items ORDER BY id").all().map((r) => r.name);
     db.close();
   } else {
-    const { default: postgres } = await import("postgres");
+    const { default: postgres } = await import("npm:postgres@3.4.9");
     const sql = postgres(url, { max: 1, onnotice: () => {} });
     names = (await sql\`SELECT name FROM items ORDER BY id\`).map((r) => r.name);
     await sql.end();

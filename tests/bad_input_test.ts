@@ -488,7 +488,7 @@ async function holdLock(e: Env): Promise<() => Promise<void>> {
       await child.stdout.cancel();
     };
   }
-  const { default: postgres } = await import("postgres");
+  const { default: postgres } = await import("npm:postgres@3.4.9");
   const sql = postgres(e.url, { max: 1, onnotice: () => {} });
   await sql`SELECT pg_advisory_lock(hashtextextended('strata_version', 0))`;
   return () => sql.end();
@@ -547,7 +547,7 @@ async function runCase(c: Case, env: Env, secrets: string[]): Promise<void> {
 /** A PostgreSQL database owned by a role with a distinctive password. */
 async function pgEnv(): Promise<{ env: Env; password: string; drop: () => Promise<void> }> {
   const pg = await createPgDatabase("badinput");
-  const { default: postgres } = await import("postgres");
+  const { default: postgres } = await import("npm:postgres@3.4.9");
   const admin = postgres(Deno.env.get("STRATA_TEST_PG_URL")!, { max: 1, onnotice: () => {} });
   const role = `strata_bi_${Deno.pid}`;
   const password = `Role-Pw-${crypto.randomUUID().slice(0, 12)}`;

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import postgres from "postgres";
+import postgres from "npm:postgres@3.4.9";
 import type { DatabaseUrl } from "../config/url.ts";
 import type { Row } from "../changes/op.ts";
 import type { Driver, LockOptions, Queryable, Statement } from "./driver.ts";

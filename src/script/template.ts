@@ -128,7 +128,7 @@ export function renderMigration(fields: MigrationFields): string {
     lintIgnore: ignores.size === 0
       ? ""
       : `// deno-lint-ignore-file ${[...ignores].join(" ")} -- until the bodies use \`op\``,
-    opImport: fields.opImport ?? "../src/mod.ts",
+    opImport: fields.opImport ?? "@strata/strata/migration",
     downRevision: ["", fields.downRevision, ""],
     branchLabels: optional("branchLabels", fields.branchLabels),
     dependsOn: optional("dependsOn", fields.dependsOn),

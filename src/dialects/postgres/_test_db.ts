@@ -9,7 +9,7 @@
  *
  * @module
  */
-import postgres from "postgres";
+import postgres from "npm:postgres@3.4.9";
 import type { Change } from "../../changes/change.ts";
 import type { Row } from "../../changes/op.ts";
 import type { Queryable, Statement } from "../../drivers/driver.ts";
