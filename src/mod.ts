@@ -5,7 +5,7 @@
  * A migration imports only types from here (erased at load time):
  *
  * ```ts ignore
- * import type { Op } from "../src/mod.ts";
+ * import type { Op } from "@strata/strata";
  *
  * export const revision = "1f2e3d4c5b6a";
  * export const downRevision: string | string[] | null = "0a9b8c7d6e5f";

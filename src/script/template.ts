@@ -23,7 +23,7 @@ export interface MigrationFields {
   transactional?: boolean;
   /** Shown in the header comment. @default {new Date().toISOString()} */
   createDate?: string;
-  /** Module specifier of the type-only `Op` import. @default {"../src/mod.ts"} */
+  /** Module specifier of the type-only `Op` import. @default {"@strata/strata/migration"} */
   opImport?: string;
   /** Code of `upgrade(op)`, unindented. @default {"// write the change here"} */
   upgradeBody?: string;

@@ -106,7 +106,7 @@ Deno.test("renderMigration() fills the example from DESIGN.md", () => {
  * Create Date: 2024-01-01T00:00:00.000Z
  */
 // deno-lint-ignore-file no-unused-vars -- until the bodies use \`op\`
-import type { Op } from "../src/mod.ts";
+import type { Op } from "@strata/strata/migration";
 
 export const revision = "1f2e3d4c5b6a";
 export const downRevision: string | string[] | null = "0a9b8c7d6e5f";
