@@ -5,7 +5,7 @@
  * @module
  */
 import { GraphError, MultipleHeadsError } from "../errors.ts";
-import { ancestorsOf, lineageOf, tipsOf } from "./_ancestry.ts";
+import { ancestorsOf, branchHeadsOf, lineageOf, tipsOf } from "./_ancestry.ts";
 import type { RevisionMap } from "./revision_map.ts";
 
 /** A resolved target. */
@@ -99,10 +99,16 @@ function relative(
   } else {
     // Relative to the database: `+1`, `-2`, `label@+1`.
     let from = line === undefined ? [...current] : current.filter((id) => line.has(id));
-    if (from.length === 0 && line !== undefined && rel.steps >= 0) {
-      // The branch has no row of its own: start from its applied tip, if any.
+    if (from.length === 0 && line !== undefined) {
+      // The branch has no row of its own (another branch absorbed its applied
+      // tip through dependsOn): start from that tip, as Alembic does.
       const applied = ancestorsOf(map, current, { inclusive: true });
-      from = tipsOf(map, new Set([...applied].filter((id) => line.has(id))));
+      from = rel.steps >= 0
+        // `_parse_upgrade_target`: the tips of the applied revisions on the line.
+        ? tipsOf(map, new Set([...applied].filter((id) => line.has(id))))
+        // `_parse_downgrade_target`: the branch heads of everything applied
+        // (`_get_all_current`), then those on the line.
+        : branchHeadsOf(map, applied).filter((id) => line.has(id));
     }
     if (from.length > 1) {
       const err = new MultipleHeadsError(

@@ -167,3 +167,44 @@ Deno.test("planDowngrade() matches Alembic's DependsOnBranchTestFive (issue #137
   assert.deepEqual(rowsAfter(map, ["bmerge"], planDowngrade(map, ["bmerge"], "a1")), ["b1"]);
   assert.deepEqual(rowsAfter(map, ["bmerge"], planDowngrade(map, ["bmerge"], "b1")), ["b1"]);
 });
+
+/**
+ * Alembic's `MultipleBranchEffectiveHead` (tests/test_revision.py): y1 (label
+ * y) → y2, which also depends on x1 (label x) → x2.
+ */
+function effectiveHead(): RevisionMap {
+  return graph(
+    node("y1", [], { branchLabels: ["y"] }),
+    node("x1", [], { branchLabels: ["x"] }),
+    node("y2", "y1", { dependsOn: ["x1"] }),
+    node("x2", "x1"),
+  );
+}
+
+Deno.test("planDowngrade() matches Alembic's MultipleBranchEffectiveHead test_other_downgrade", () => {
+  const map = effectiveHead();
+  const steps = planDowngrade(map, ["x2", "y2"], "x@-1");
+  assert.deepEqual(revs(steps), ["x2"]);
+  assert.deepEqual(rowsAfter(map, ["x2", "y2"], steps), ["y2"]);
+});
+
+Deno.test("planDowngrade() matches Alembic's MultipleBranchEffectiveHead test_effective_head", () => {
+  // x's applied tip x1 has no row of its own: y2 absorbed it through dependsOn.
+  const map = effectiveHead();
+  const steps = planDowngrade(map, ["y2"], "x@-1");
+  assert.deepEqual(revs(steps), ["y2", "x1"]);
+  assert.deepEqual(rowsAfter(map, ["y2"], steps), ["y1"]);
+  assert.deepEqual(revs(planDowngrade(map, ["y2"], "x1@-1")), ["y2", "x1"]);
+});
+
+Deno.test("planDowngrade() steps a branch down from the tip a dependency absorbed (issue 9.12)", () => {
+  // a ← b, a ← c where c dependsOn b; the database is at c alone.
+  const map = graph(node("a"), node("b", "a"), node("c", "a", { dependsOn: ["b"] }));
+  const steps = planDowngrade(map, ["c"], "b@-1");
+  // Alembic resolves b@-1 to a on b's line and drops b and what depends on it.
+  assert.deepEqual(revs(steps), ["c", "b"]);
+  assert.deepEqual(rowsAfter(map, ["c"], steps), ["a"]);
+  // The branch's own line is still the one the step is counted on.
+  assert.deepEqual(revs(planDowngrade(map, ["c"], "c@-1")), ["c"]);
+  assert.deepEqual(rowsAfter(map, ["c"], planDowngrade(map, ["c"], "c@-1")), ["b"]);
+});

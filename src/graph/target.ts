@@ -23,7 +23,7 @@ import type { RevisionMap } from "./revision_map.ts";
  * | `label@id` | `id`, checked to be on the line of `label` |
  * | `+N`, `-N` | N steps up (along the only child) or down (along the only downRevision) from the single current row; from base when there is none |
  * | `id+N`, `id-N`, `head-N`, `base+N`, `label@head-N` | N steps from the named revision |
- * | `label@+N`, `label@-N` (`id@+N`) | N steps from the current row on the line of `label`, moving up only along that line |
+ * | `label@+N`, `label@-N` (`id@+N`) | N steps from the current row on the line of `label`, moving up only along that line; when no row is on that line (another branch absorbed its applied tip through `dependsOn`), from that applied tip |
  *
  * Relative steps refuse to guess: a step up from a branch point, a step down
  * from a merge point, or `+N`/`-N` while the database is at several heads

@@ -157,3 +157,15 @@ Deno.test("resolveTarget() steps across a merge up, but not down", () => {
   });
   assert.throws(() => resolveTarget(map, "m-1", []), { message: /merge point/ });
 });
+
+Deno.test("resolveTarget() steps LABEL@-1 down from a tip that dependsOn absorbed", () => {
+  // a ← b, a ← c where c dependsOn b: at c, b's branch has no row of its own.
+  const map = graph(node("a"), node("b", "a"), node("c", "a", { dependsOn: ["b"] }));
+  assert.deepEqual(resolveTarget(map, "b@-1", ["c"]), ["a"]);
+  assert.deepEqual(resolveTarget(map, "b@+0", ["c"]), ["b"]);
+  // Nothing of x's line applied: there is nothing to step down from.
+  const other = graph(node("a"), node("x"), node("y", "x"));
+  assert.throws(() => resolveTarget(other, "y@-1", ["a"]), {
+    message: 'Cannot resolve target "y@-1": no current revision is on the branch of "y"',
+  });
+});
