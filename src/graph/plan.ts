@@ -96,7 +96,10 @@ export function planUpgrade(map: RevisionMap, current: readonly string[], target
  * @throws {MultipleHeadsError} When the target names several revisions, or
  * `-N` is used while the database is at several heads.
  * @throws {GraphError} When the target is not applied, is above the current
- * revision (`+1`), or cannot be resolved.
+ * revision (`+1`), or cannot be resolved; or when it is applied but no
+ * downgrade can make it a head (Alembic's "not a valid downgrade target from
+ * current heads"): it is applied only as another branch's `dependsOn`, or
+ * nothing above it on the named branch is applied.
  */
 export function planDowngrade(
   map: RevisionMap,
@@ -149,11 +152,44 @@ export function planDowngrade(
   }
   const remove = [...descendantsOf(map, roots, { inclusive: true })]
     .filter((id) => tracker.isApplied(id));
+  const goal = spec.revisions[0];
+  if (remove.length === 0 && goal !== undefined && !rows.includes(goal)) {
+    throw notADowngradeTarget(map, target, goal, rows, tracker);
+  }
   return order(map, remove).reverse().map((revision) => ({
     revision,
     direction: "down",
     version: tracker.downgrade(revision),
   }));
+}
+
+/**
+ * Alembic's `RangeNotAncestorError` for a downgrade: the target is applied,
+ * but only because a revision on another branch depends on it, so no
+ * downgrade can leave it as a head without touching that branch.
+ */
+function notADowngradeTarget(
+  map: RevisionMap,
+  target: string,
+  goal: string,
+  rows: readonly string[],
+  tracker: VersionRows,
+): GraphError {
+  const users = map.dependents(goal)
+    .filter((id) => tracker.isApplied(id) && map.get(id).dependsOn.includes(goal));
+  const first = users[0];
+  return new GraphError(
+    `Cannot downgrade to "${target}": it is not a valid downgrade target from the current heads (${
+      rows.join(", ")
+    })`,
+    {
+      hint: first === undefined
+        ? `nothing above "${goal}" on that branch is applied`
+        : `"${goal}" is applied only as a dependency of ${
+          users.map((id) => `"${id}"`).join(", ")
+        }; downgrade that branch first, e.g. \`strata downgrade ${first}@-1\``,
+    },
+  );
 }
 
 /**

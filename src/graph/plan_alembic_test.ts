@@ -208,3 +208,42 @@ Deno.test("planDowngrade() steps a branch down from the tip a dependency absorbe
   assert.deepEqual(revs(planDowngrade(map, ["c"], "c@-1")), ["c"]);
   assert.deepEqual(rowsAfter(map, ["c"], planDowngrade(map, ["c"], "c@-1")), ["b"]);
 });
+
+Deno.test("planDowngrade() rejects a target applied only as a dependency, as Alembic's RangeNotAncestorError (issue 9.13)", () => {
+  // a ← b, a ← c where c dependsOn b; the database is at c. Alembic:
+  // "Destination b is not a valid downgrade target from current head(s)".
+  const map = graph(node("a"), node("b", "a"), node("c", "a", { dependsOn: ["b"] }));
+  let err: unknown;
+  try {
+    planDowngrade(map, ["c"], "b");
+  } catch (e) {
+    err = e;
+  }
+  assert.ok(err instanceof GraphError);
+  assert.equal(
+    err.message,
+    'Cannot downgrade to "b": it is not a valid downgrade target from the current heads (c)',
+  );
+  assert.equal(
+    err.hint,
+    '"b" is applied only as a dependency of "c"; downgrade that branch first, e.g. `strata downgrade c@-1`',
+  );
+  // The same when b has a child that is not applied.
+  const longer = graph(
+    node("a"),
+    node("b", "a"),
+    node("b2", "b"),
+    node("c", "a", { dependsOn: ["b"] }),
+  );
+  assert.throws(() => planDowngrade(longer, ["c"], "b"), { message: /not a valid downgrade/ });
+  // Alembic's filtered-roots case: nothing above b on c2branch's line is applied.
+  assert.throws(() => planDowngrade(branched(), ["d1"], "c2branch@b"), {
+    message:
+      'Cannot downgrade to "c2branch@b": it is not a valid downgrade target from the current heads (d1)',
+    hint: 'nothing above "b" on that branch is applied',
+  });
+  // A target that is a current head is valid and plans nothing.
+  assert.deepEqual(planDowngrade(map, ["b"], "b"), []);
+  // After the hint's step, b is a head and the downgrade is done.
+  assert.deepEqual(rowsAfter(map, ["c"], planDowngrade(map, ["c"], "c@-1")), ["b"]);
+});
