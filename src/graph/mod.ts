@@ -17,7 +17,7 @@
  * @module
  */
 export { RevisionMap, type RevisionNode } from "./revision_map.ts";
-export { resolveTarget } from "./target.ts";
+export { resolveTarget, targetNeedsCurrent } from "./target.ts";
 export { historyRange, planDowngrade, planStamp, planUpgrade, type Step } from "./plan.ts";
 export {
   applyVersionChange,

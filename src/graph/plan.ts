@@ -202,7 +202,10 @@ function notADowngradeTarget(
  * @param range `A:B`, `A:`, `:B`, or `undefined` for everything.
  * @param current The database's version rows (for `current` and `+N`/`-N`);
  * `current` with no rows means base.
- * @throws {GraphError} When the range has no colon or a side cannot be resolved.
+ * @throws {GraphError} When the range has no colon, a side cannot be
+ * resolved, or (as Alembic's "does not refer to ancestor/descendant revisions
+ * along the same branch") a LOWER revision is not UPPER or below it: the ends
+ * are reversed or on unrelated branches.
  */
 export function historyRange(
   map: RevisionMap,
@@ -223,9 +226,31 @@ export function historyRange(
     const above = lower.length === 0 ? undefined : descendantsOf(map, lower, { inclusive: true });
     const upper = upperText === "" ? undefined : parseTarget(map, upperText, current).revisions;
     const below = upper === undefined ? undefined : ancestorsOf(map, upper, { inclusive: true });
+    const stray = below === undefined ? undefined : lower.find((id) => !below.has(id));
+    if (stray !== undefined && upper !== undefined) throw notARange(map, range, stray, upper);
     keep = (id) => (above === undefined || above.has(id)) && (below === undefined || below.has(id));
   }
   return map.topoOrder().filter(keep).reverse().map((id) => map.get(id));
+}
+
+/** The error for a history range whose LOWER revision `stray` is not at or below UPPER. */
+function notARange(
+  map: RevisionMap,
+  range: string,
+  stray: string,
+  upper: readonly string[],
+): GraphError {
+  const ends = upper.map((id) => `"${id}"`).join(", ");
+  if (descendantsOf(map, upper, { inclusive: false }).has(stray)) {
+    const [lo, hi] = range.split(":", 2) as [string, string];
+    return new GraphError(`Cannot read history range "${range}": "${stray}" is above ${ends}`, {
+      hint: `a range is LOWER:UPPER, oldest first; try \`-r ${hi.trim()}:${lo.trim()}\``,
+    });
+  }
+  return new GraphError(
+    `Cannot read history range "${range}": "${stray}" and ${ends} are not on one line of descent`,
+    { hint: "a range runs from a revision up to one of its descendants; run `strata history`" },
+  );
 }
 
 /** Orders a set of revisions by the rule in this module's documentation. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { GraphError, MultipleHeadsError } from "../errors.ts";
-import { resolveTarget } from "./target.ts";
+import { resolveTarget, targetNeedsCurrent } from "./target.ts";
 import { branched, crossDependency, diamond, graph, linear, node } from "./_testing.ts";
 
 function caught(fn: () => unknown): unknown {
@@ -167,5 +167,22 @@ Deno.test("resolveTarget() steps LABEL@-1 down from a tip that dependsOn absorbe
   const other = graph(node("a"), node("x"), node("y", "x"));
   assert.throws(() => resolveTarget(other, "y@-1", ["a"]), {
     message: 'Cannot resolve target "y@-1": no current revision is on the branch of "y"',
+  });
+});
+
+Deno.test("targetNeedsCurrent() is true for current and steps from the database only", () => {
+  for (const t of ["current", " current ", "+1", "-2", "c1branch@-1", "d2@+1"]) {
+    assert.equal(targetNeedsCurrent(t), true, t);
+  }
+  for (const t of ["head", "heads", "base", "ae10", "head-1", "base+2", "c1branch@head", "b+1"]) {
+    assert.equal(targetNeedsCurrent(t), false, t);
+  }
+});
+
+Deno.test('resolveTarget() checks the rows it resolves "current" against', () => {
+  assert.deepEqual(resolveTarget(branched(), "current", ["d2", "c1"]), ["c1", "d2"]);
+  assert.throws(() => resolveTarget(linear(), "current", ["gone"]), {
+    name: "GraphError",
+    message: /names revision "gone", which no migration file defines/,
   });
 });
