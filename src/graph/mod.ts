@@ -27,3 +27,4 @@ export {
   VersionRows,
 } from "./version_rows.ts";
 export { type TopoGraph, topoSort } from "./topo_sort.ts";
+export { REVISION_ID_MAX_LENGTH } from "./_validate.ts";
