@@ -7,6 +7,7 @@
 import { GraphError, MultipleHeadsError } from "../errors.ts";
 import { ancestorsOf, branchHeadsOf, lineageOf, tipsOf } from "./_ancestry.ts";
 import type { RevisionMap } from "./revision_map.ts";
+import { plural } from "../text.ts";
 
 /** A resolved target. */
 export interface TargetSpec {
@@ -156,7 +157,7 @@ function walk(
       if (line !== undefined) next = next.filter((id) => line.has(id));
       if (next.length === 0) {
         throw new GraphError(
-          `Cannot resolve target "${t}": there are only ${taken} revisions above ${from}`,
+          `Cannot resolve target "${t}": ${onlyRevisions(taken)} above ${from}`,
         );
       }
       if (next.length > 1) {
@@ -171,7 +172,7 @@ function walk(
     } else {
       if (at === null) {
         throw new GraphError(
-          `Cannot resolve target "${t}": there are only ${taken} revisions to undo from ${from}`,
+          `Cannot resolve target "${t}": ${onlyRevisions(taken)} to undo from ${from}`,
         );
       }
       const down = map.get(at).downRevisions;
@@ -187,6 +188,12 @@ function walk(
     }
   }
   return at;
+}
+
+/** `there are no revisions`, `there is only 1 revision`, `there are only 3 revisions`. */
+function onlyRevisions(taken: number): string {
+  if (taken === 0) return "there are no revisions";
+  return `there ${taken === 1 ? "is" : "are"} only ${plural(taken, "revision")}`;
 }
 
 function single(

@@ -186,3 +186,19 @@ Deno.test('resolveTarget() checks the rows it resolves "current" against', () =>
     message: /names revision "gone", which no migration file defines/,
   });
 });
+
+Deno.test("resolveTarget() counts steps with the right plural", () => {
+  const map = linear();
+  assert.throws(() => resolveTarget(map, "+2", ["d"]), {
+    message: 'Cannot resolve target "+2": there is only 1 revision above "d"',
+  });
+  assert.throws(() => resolveTarget(map, "+1", ["e"]), {
+    message: 'Cannot resolve target "+1": there are no revisions above "e"',
+  });
+  assert.throws(() => resolveTarget(map, "-2", ["a"]), {
+    message: 'Cannot resolve target "-2": there is only 1 revision to undo from "a"',
+  });
+  assert.throws(() => resolveTarget(map, "base-1", []), {
+    message: 'Cannot resolve target "base-1": there are no revisions to undo from base',
+  });
+});
