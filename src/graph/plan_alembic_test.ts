@@ -197,6 +197,26 @@ Deno.test("planDowngrade() matches Alembic's MultipleBranchEffectiveHead test_ef
   assert.deepEqual(revs(planDowngrade(map, ["y2"], "x1@-1")), ["y2", "x1"]);
 });
 
+Deno.test("planDowngrade() refuses Alembic's test_use_all_current rows, which no Strata run writes", () => {
+  // Alembic accepts rows (x1, y2) although y2 implies x1; Strata's version
+  // rows are always the tips of the applied set, so it reports the table.
+  assert.throws(() => planDowngrade(effectiveHead(), ["x1", "y2"], "x@-1"), {
+    message: /row "x1" is an ancestor of another row/,
+  });
+});
+
+Deno.test("planDowngrade() matches Alembic's RevisionPathTest test_invalid_move_rev_to_none and _higher_to_lower", () => {
+  const map = linear();
+  // Alembic: "Destination b is not a valid downgrade target from current head(s)".
+  assert.throws(() => planDowngrade(map, [], "b"), {
+    name: "GraphError",
+    message: 'Cannot downgrade to "b": revision "b" is not applied',
+  });
+  assert.throws(() => planDowngrade(map, ["b"], "c"), {
+    message: 'Cannot downgrade to "c": revision "c" is not applied',
+  });
+});
+
 Deno.test("planDowngrade() steps a branch down from the tip a dependency absorbed (issue 9.12)", () => {
   // a ← b, a ← c where c dependsOn b; the database is at c alone.
   const map = graph(node("a"), node("b", "a"), node("c", "a", { dependsOn: ["b"] }));
