@@ -47,10 +47,12 @@ const encoder = new TextEncoder();
 
 /** CRC-32 of the UTF-8 bytes of `text`, as 8 lower-case hex digits. */
 function crc32Hex(text: string): string {
-  table ??= crcTable();
+  // A local binding: reading the module-level `table` inside the loop costs
+  // about twice as much (measured).
+  const t = table ??= crcTable();
   const bytes = encoder.encode(text);
   let c = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) c = table[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
+  for (let i = 0; i < bytes.length; i++) c = t[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
   return ((c ^ 0xffffffff) >>> 0).toString(16).padStart(8, "0");
 }
 
