@@ -164,9 +164,11 @@ export function planDowngrade(
 }
 
 /**
- * Alembic's `RangeNotAncestorError` for a downgrade: the target is applied,
- * but only because a revision on another branch depends on it, so no
- * downgrade can leave it as a head without touching that branch.
+ * Alembic's `RangeNotAncestorError` for a downgrade that would drop nothing
+ * although the target is not a current head: either the target is applied
+ * only because a revision on another branch depends on it (no downgrade can
+ * make it a head without touching that branch), or nothing above it on the
+ * branch the target names is applied.
  */
 function notADowngradeTarget(
   map: RevisionMap,
@@ -175,21 +177,21 @@ function notADowngradeTarget(
   rows: readonly string[],
   tracker: VersionRows,
 ): GraphError {
+  const message = `Cannot downgrade to "${target}": it is not a valid downgrade target from ` +
+    `the current heads (${rows.join(", ")})`;
   const users = map.dependents(goal)
     .filter((id) => tracker.isApplied(id) && map.get(id).dependsOn.includes(goal));
   const first = users[0];
-  return new GraphError(
-    `Cannot downgrade to "${target}": it is not a valid downgrade target from the current heads (${
-      rows.join(", ")
-    })`,
-    {
-      hint: first === undefined
-        ? `nothing above "${goal}" on that branch is applied`
-        : `"${goal}" is applied only as a dependency of ${
-          users.map((id) => `"${id}"`).join(", ")
-        }; downgrade that branch first, e.g. \`strata downgrade ${first}@-1\``,
-    },
-  );
+  if (first === undefined || map.children(goal).some((id) => tracker.isApplied(id))) {
+    return new GraphError(message, {
+      hint: `nothing above "${goal}" on that branch is applied`,
+    });
+  }
+  return new GraphError(message, {
+    hint: `"${goal}" is applied only as a dependency of ${
+      users.map((id) => `"${id}"`).join(", ")
+    }; downgrade that branch first, e.g. \`strata downgrade ${first}@-1\``,
+  });
 }
 
 /**

@@ -262,6 +262,17 @@ Deno.test("planDowngrade() rejects a target applied only as a dependency, as Ale
       'Cannot downgrade to "c2branch@b": it is not a valid downgrade target from the current heads (d1)',
     hint: 'nothing above "b" on that branch is applied',
   });
+  // b is also a dependency of x, but c1 above it is applied: not "only a dependency".
+  const mixed = graph(
+    node("a"),
+    node("b", "a"),
+    node("c1", "b", { branchLabels: ["c1branch"] }),
+    node("c2", "b", { branchLabels: ["c2branch"] }),
+    node("x", "a", { dependsOn: ["b"] }),
+  );
+  assert.throws(() => planDowngrade(mixed, ["c1", "x"], "c2branch@b"), {
+    hint: 'nothing above "b" on that branch is applied',
+  });
   // A target that is a current head is valid and plans nothing.
   assert.deepEqual(planDowngrade(map, ["b"], "b"), []);
   // After the hint's step, b is a head and the downgrade is done.
