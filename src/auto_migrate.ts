@@ -7,6 +7,7 @@
 import { resolveConfig } from "./config/resolve.ts";
 import { StrataError } from "./errors.ts";
 import { type AppliedStep, Migrator } from "./runner/migrator.ts";
+import { messageLine } from "./text.ts";
 
 /** Where `autoMigrate` logs. */
 export interface Logger {
@@ -72,7 +73,9 @@ export async function autoMigrate(options: AutoMigrateOptions = {}): Promise<App
   const migrator = new Migrator(config, {
     onStep: (s) =>
       logger.info(
-        `strata: ${s.direction === "up" ? "upgrade" : "downgrade"} ${s.revision}, ${s.message}`,
+        `strata: ${s.direction === "up" ? "upgrade" : "downgrade"} ${s.revision}, ${
+          messageLine(s.message)
+        }`,
       ),
     onWarning: (m) => logger.warn(`strata: ${m}`),
     onLockWait: (holder) =>

@@ -5,7 +5,7 @@
  * way). Each script is generated twice, in separate processes, and both must
  * match: the output is deterministic.
  *
- * The scripts contain the SHA-256 checksum of each migration file (the
+ * The scripts contain the checksum of each migration file (the
  * history-table inserts), so editing a demo migration changes these goldens.
  * That is intended: review the new script as a DBA would, then rewrite them:
  *

@@ -5,6 +5,7 @@
  * @module
  */
 import type { RevisionMap, RevisionNode } from "../graph/revision_map.ts";
+import { messageLine } from "../text.ts";
 
 /** `1f2e3d4c5b6a (label) (head)`: the id and its markers. */
 export function revisionTag(map: RevisionMap, rev: string, current?: ReadonlySet<string>): string {
@@ -26,7 +27,7 @@ export function historyLine(
   let tag = revisionTag(map, node.revision, current);
   if (map.isBranchPoint(node.revision)) tag += " (branchpoint)";
   if (map.isMergePoint(node.revision)) tag += " (mergepoint)";
-  return `${down} -> ${tag}, ${node.message ?? ""}`;
+  return `${down} -> ${tag}, ${messageLine(node.message)}`;
 }
 
 /** The multi-line verbose block (`show`, `--verbose`). */
@@ -43,7 +44,7 @@ export function revisionBlock(
   if (map.isBranchPoint(node.revision)) lines.push(`Branches into: ${children.join(", ")}`);
   if (node.branchLabels.length) lines.push(`Branch names: ${node.branchLabels.join(", ")}`);
   if (node.path) lines.push(`Path: ${node.path}`);
-  lines.push("", `    ${node.message ?? ""}`);
+  lines.push("", `    ${messageLine(node.message)}`);
   return lines.join("\n");
 }
 

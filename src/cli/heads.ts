@@ -4,6 +4,7 @@
  * @module
  */
 import { revisionBlock, revisionJson, revisionTag } from "./format.ts";
+import { messageLine } from "../text.ts";
 import type { CommandSpec } from "./spec.ts";
 
 /** `strata heads`. */
@@ -58,7 +59,7 @@ export const branchesCommand: CommandSpec = {
           : `${revisionTag(map, p)} (branchpoint)`,
       );
       for (const c of map.children(p)) {
-        ctx.out.line(`  -> ${revisionTag(map, c)}, ${map.get(c).message ?? ""}`);
+        ctx.out.line(`  -> ${revisionTag(map, c)}, ${messageLine(map.get(c).message)}`);
       }
     }
     return 0;

@@ -6,6 +6,7 @@
  */
 import { planUpgrade } from "../graph/plan.ts";
 import { EXIT } from "../errors.ts";
+import { messageLine } from "../text.ts";
 import type { CommandSpec } from "./spec.ts";
 
 /** `strata pending`. */
@@ -36,7 +37,9 @@ export const pendingCommand: CommandSpec = {
     } else if (steps.length === 0) {
       ctx.out.line(`Up to date: database is at ${rows.length ? rows.join(", ") : "<base>"}`);
     } else {
-      for (const s of steps) ctx.out.line(`${s.revision}  ${map.get(s.revision).message ?? ""}`);
+      for (const s of steps) {
+        ctx.out.line(`${s.revision}  ${messageLine(map.get(s.revision).message)}`);
+      }
       ctx.out.info(`${steps.length} migration${steps.length === 1 ? "" : "s"} pending`);
     }
     return steps.length === 0 ? EXIT.OK : EXIT.CHECK;

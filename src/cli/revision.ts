@@ -10,7 +10,7 @@ import { newRevisionId, writeMigration } from "../script/template.ts";
 import { relative } from "node:path";
 import { type CommandContext, type CommandSpec, stringOpt, stringsOpt } from "./spec.ts";
 
-const REV_ID = /^[A-Za-z0-9_]{1,64}$/;
+const REV_ID = /^[A-Za-z0-9][A-Za-z0-9_]{0,63}$/; // "_x_msg.ts" would be skipped by discovery
 
 function chooseId(ctx: CommandContext, map: RevisionMap | undefined): string {
   const id = stringOpt(ctx.values, "rev-id") ?? newRevisionId();

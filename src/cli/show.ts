@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { resolveTarget } from "../graph/target.ts";
+import { resolveTarget, targetNeedsCurrent } from "../graph/target.ts";
 import { revisionBlock, revisionJson } from "./format.ts";
 import type { CommandSpec } from "./spec.ts";
 
@@ -14,15 +14,18 @@ export const showCommand: CommandSpec = {
   usage: "show REV",
   options: {},
   positionals: { min: 1, max: 1, names: "REV" },
-  examples: ["strata show ae10", "strata show head", "strata show chat@head"],
+  examples: ["strata show ae10", "strata show chat@head", "strata show current"],
   async run(ctx) {
-    const map = await (await ctx.migrator()).graph();
-    const revs = resolveTarget(map, ctx.args[0]!, []);
+    const migrator = await ctx.migrator();
+    const map = await migrator.graph();
+    const rows = targetNeedsCurrent(ctx.args[0]!) ? await migrator.current() : [];
+    const revs = resolveTarget(map, ctx.args[0]!, rows);
     if (ctx.out.json) {
       ctx.out.data({ revisions: revs.map((r) => revisionJson(map, map.get(r))) });
       return 0;
     }
-    ctx.out.line(revs.map((r) => revisionBlock(map, map.get(r))).join("\n\n"));
+    if (revs.length === 0) ctx.out.info("(base: no revision)");
+    else ctx.out.line(revs.map((r) => revisionBlock(map, map.get(r))).join("\n\n"));
     return 0;
   },
 };

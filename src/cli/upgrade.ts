@@ -6,6 +6,7 @@
 import type { AppliedStep } from "../runner/migrator.ts";
 import { resolve } from "node:path";
 import { UsageError } from "../errors.ts";
+import { messageLine } from "../text.ts";
 import { Migrator } from "../runner/migrator.ts";
 import { type CommandContext, type CommandSpec, type OptionSpec, stringOpt } from "./spec.ts";
 
@@ -15,7 +16,7 @@ function stepLine(s: AppliedStep): string {
     ? `${parents} -> ${s.revision}`
     : `${s.revision} -> ${parents}`;
   const verb = s.direction === "up" ? "upgrade" : "downgrade";
-  return `${verb} ${arrow}, ${s.message} (${formatMs(s.durationMs)})`;
+  return `${verb} ${arrow}, ${messageLine(s.message)} (${formatMs(s.durationMs)})`;
 }
 
 /** Formats a duration: `12 ms`, `1.4 s`. */

@@ -61,6 +61,20 @@ export function tipsOf(map: RevisionMap, applied: ReadonlySet<string>): string[]
   return tips.sort();
 }
 
+/**
+ * The members of `applied` (a set closed under parents) that no other member
+ * descends from through `downRevision` edges: Alembic's
+ * `_filter_into_branch_heads`, which ignores `dependsOn`, so a revision that
+ * is applied only as another branch's dependency is still its branch's head.
+ */
+export function branchHeadsOf(map: RevisionMap, applied: ReadonlySet<string>): string[] {
+  const heads: string[] = [];
+  for (const id of applied) {
+    if (!map.children(id).some((c) => applied.has(c))) heads.push(id);
+  }
+  return heads.sort();
+}
+
 function closure(
   start: Iterable<string>,
   step: (id: string) => readonly string[],

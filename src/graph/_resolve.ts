@@ -5,8 +5,9 @@
  * @module
  */
 import { GraphError, MultipleHeadsError } from "../errors.ts";
-import { ancestorsOf, lineageOf, tipsOf } from "./_ancestry.ts";
+import { ancestorsOf, branchHeadsOf, lineageOf, tipsOf } from "./_ancestry.ts";
 import type { RevisionMap } from "./revision_map.ts";
+import { plural } from "../text.ts";
 
 /** A resolved target. */
 export interface TargetSpec {
@@ -99,10 +100,16 @@ function relative(
   } else {
     // Relative to the database: `+1`, `-2`, `label@+1`.
     let from = line === undefined ? [...current] : current.filter((id) => line.has(id));
-    if (from.length === 0 && line !== undefined && rel.steps >= 0) {
-      // The branch has no row of its own: start from its applied tip, if any.
+    if (from.length === 0 && line !== undefined) {
+      // The branch has no row of its own (another branch absorbed its applied
+      // tip through dependsOn): start from that tip, as Alembic does.
       const applied = ancestorsOf(map, current, { inclusive: true });
-      from = tipsOf(map, new Set([...applied].filter((id) => line.has(id))));
+      from = rel.steps >= 0
+        // `_parse_upgrade_target`: the tips of the applied revisions on the line.
+        ? tipsOf(map, new Set([...applied].filter((id) => line.has(id))))
+        // `_parse_downgrade_target`: the branch heads of everything applied
+        // (`_get_all_current`), then those on the line.
+        : branchHeadsOf(map, applied).filter((id) => line.has(id));
     }
     if (from.length > 1) {
       const err = new MultipleHeadsError(
@@ -150,7 +157,7 @@ function walk(
       if (line !== undefined) next = next.filter((id) => line.has(id));
       if (next.length === 0) {
         throw new GraphError(
-          `Cannot resolve target "${t}": there are only ${taken} revisions above ${from}`,
+          `Cannot resolve target "${t}": ${onlyRevisions(taken)} above ${from}`,
         );
       }
       if (next.length > 1) {
@@ -165,7 +172,7 @@ function walk(
     } else {
       if (at === null) {
         throw new GraphError(
-          `Cannot resolve target "${t}": there are only ${taken} revisions to undo from ${from}`,
+          `Cannot resolve target "${t}": ${onlyRevisions(taken)} to undo from ${from}`,
         );
       }
       const down = map.get(at).downRevisions;
@@ -181,6 +188,12 @@ function walk(
     }
   }
   return at;
+}
+
+/** `there are no revisions`, `there is only 1 revision`, `there are only 3 revisions`. */
+function onlyRevisions(taken: number): string {
+  if (taken === 0) return "there are no revisions";
+  return `there ${taken === 1 ? "is" : "are"} only ${plural(taken, "revision")}`;
 }
 
 function single(

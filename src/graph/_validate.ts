@@ -9,19 +9,54 @@ import { compareIds } from "./topo_sort.ts";
 import { RELATIVE_TARGET } from "./_resolve.ts";
 
 const RESERVED = new Set(["head", "heads", "base", "current"]);
-const BAD_ID = /[@+\-:\s]/;
+/**
+ * Characters a revision id cannot hold: `@ + - :` clash with target syntax;
+ * whitespace and control characters cannot be printed on one line; `/ \` and
+ * `< > " | ? *` cannot be in a file name on every system, and the id starts
+ * its migration's file name.
+ */
+const BAD_ID = /[@+\-:\s\p{Cc}/\\<>"|?*]/u;
 const BAD_LABEL = /[@:\s]/;
 
-/** Rejects an empty id, a reserved word, or one with `@ + - :` or spaces (they would clash with target syntax). */
+/**
+ * The most characters a revision id may have: the version table's
+ * `version_num varchar(64)` (and the history table's `revision`). PostgreSQL
+ * counts characters, so Strata counts code points.
+ */
+export const REVISION_ID_MAX_LENGTH = 64;
+
+/**
+ * Rejects an id that is empty, a reserved word, longer than
+ * {@linkcode REVISION_ID_MAX_LENGTH}, or holding a character of `BAD_ID`.
+ * `strata revision --rev-id` accepts a subset of these (letters, digits, `_`).
+ */
 export function checkId(node: RevisionNode): void {
   const id: unknown = node.revision;
-  if (typeof id !== "string" || id === "" || BAD_ID.test(id) || RESERVED.has(id)) {
+  const bad = typeof id === "string" ? BAD_ID.exec(id)?.[0] : undefined;
+  if (typeof id !== "string" || id === "" || bad !== undefined || RESERVED.has(id)) {
+    const why = bad === undefined ? "" : `: it contains ${JSON.stringify(bad)}`;
     throw new GraphError(
       `Cannot build the revision graph: revision id ${JSON.stringify(id)} in ${
         fileOf(node)
-      } is not valid`,
-      { hint: 'a revision id is a non-empty word without "@", "+", "-", ":" or spaces' },
+      } is not valid${why}`,
+      {
+        hint: 'a revision id is a non-empty word without "@", "+", "-", ":", "/", "\\", ' +
+          "spaces or control characters",
+      },
     );
+  }
+  if (id.length > REVISION_ID_MAX_LENGTH) {
+    const length = [...id].length;
+    if (length > REVISION_ID_MAX_LENGTH) {
+      throw new GraphError(
+        `Cannot build the revision graph: revision id "${id}" in ${
+          fileOf(node)
+        } is ${length} characters long; the version table holds at most ${REVISION_ID_MAX_LENGTH}`,
+        {
+          hint: "give it a shorter id, and change the downRevision or dependsOn that name it",
+        },
+      );
+    }
   }
 }
 

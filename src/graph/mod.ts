@@ -17,7 +17,7 @@
  * @module
  */
 export { RevisionMap, type RevisionNode } from "./revision_map.ts";
-export { resolveTarget } from "./target.ts";
+export { resolveTarget, targetNeedsCurrent } from "./target.ts";
 export { historyRange, planDowngrade, planStamp, planUpgrade, type Step } from "./plan.ts";
 export {
   applyVersionChange,
@@ -27,3 +27,4 @@ export {
   VersionRows,
 } from "./version_rows.ts";
 export { type TopoGraph, topoSort } from "./topo_sort.ts";
+export { REVISION_ID_MAX_LENGTH } from "./_validate.ts";

@@ -96,7 +96,10 @@ export function planUpgrade(map: RevisionMap, current: readonly string[], target
  * @throws {MultipleHeadsError} When the target names several revisions, or
  * `-N` is used while the database is at several heads.
  * @throws {GraphError} When the target is not applied, is above the current
- * revision (`+1`), or cannot be resolved.
+ * revision (`+1`), or cannot be resolved; or when it is applied but no
+ * downgrade can make it a head (Alembic's "not a valid downgrade target from
+ * current heads"): it is applied only as another branch's `dependsOn`, or
+ * nothing above it on the named branch is applied.
  */
 export function planDowngrade(
   map: RevisionMap,
@@ -149,11 +152,46 @@ export function planDowngrade(
   }
   const remove = [...descendantsOf(map, roots, { inclusive: true })]
     .filter((id) => tracker.isApplied(id));
+  const goal = spec.revisions[0];
+  if (remove.length === 0 && goal !== undefined && !rows.includes(goal)) {
+    throw notADowngradeTarget(map, target, goal, rows, tracker);
+  }
   return order(map, remove).reverse().map((revision) => ({
     revision,
     direction: "down",
     version: tracker.downgrade(revision),
   }));
+}
+
+/**
+ * Alembic's `RangeNotAncestorError` for a downgrade that would drop nothing
+ * although the target is not a current head: either the target is applied
+ * only because a revision on another branch depends on it (no downgrade can
+ * make it a head without touching that branch), or nothing above it on the
+ * branch the target names is applied.
+ */
+function notADowngradeTarget(
+  map: RevisionMap,
+  target: string,
+  goal: string,
+  rows: readonly string[],
+  tracker: VersionRows,
+): GraphError {
+  const message = `Cannot downgrade to "${target}": it is not a valid downgrade target from ` +
+    `the current heads (${rows.join(", ")})`;
+  const users = map.dependents(goal)
+    .filter((id) => tracker.isApplied(id) && map.get(id).dependsOn.includes(goal));
+  const first = users[0];
+  if (first === undefined || map.children(goal).some((id) => tracker.isApplied(id))) {
+    return new GraphError(message, {
+      hint: `nothing above "${goal}" on that branch is applied`,
+    });
+  }
+  return new GraphError(message, {
+    hint: `"${goal}" is applied only as a dependency of ${
+      users.map((id) => `"${id}"`).join(", ")
+    }; downgrade that branch first, e.g. \`strata downgrade ${first}@-1\``,
+  });
 }
 
 /**
@@ -166,7 +204,10 @@ export function planDowngrade(
  * @param range `A:B`, `A:`, `:B`, or `undefined` for everything.
  * @param current The database's version rows (for `current` and `+N`/`-N`);
  * `current` with no rows means base.
- * @throws {GraphError} When the range has no colon or a side cannot be resolved.
+ * @throws {GraphError} When the range has no colon, a side cannot be
+ * resolved, or (as Alembic's "does not refer to ancestor/descendant revisions
+ * along the same branch") a LOWER revision is not UPPER or below it: the ends
+ * are reversed or on unrelated branches.
  */
 export function historyRange(
   map: RevisionMap,
@@ -187,9 +228,31 @@ export function historyRange(
     const above = lower.length === 0 ? undefined : descendantsOf(map, lower, { inclusive: true });
     const upper = upperText === "" ? undefined : parseTarget(map, upperText, current).revisions;
     const below = upper === undefined ? undefined : ancestorsOf(map, upper, { inclusive: true });
+    const stray = below === undefined ? undefined : lower.find((id) => !below.has(id));
+    if (stray !== undefined && upper !== undefined) throw notARange(map, range, stray, upper);
     keep = (id) => (above === undefined || above.has(id)) && (below === undefined || below.has(id));
   }
   return map.topoOrder().filter(keep).reverse().map((id) => map.get(id));
+}
+
+/** The error for a history range whose LOWER revision `stray` is not at or below UPPER. */
+function notARange(
+  map: RevisionMap,
+  range: string,
+  stray: string,
+  upper: readonly string[],
+): GraphError {
+  const ends = upper.map((id) => `"${id}"`).join(", ");
+  if (descendantsOf(map, upper, { inclusive: false }).has(stray)) {
+    const [lo, hi] = range.split(":", 2) as [string, string];
+    return new GraphError(`Cannot read history range "${range}": "${stray}" is above ${ends}`, {
+      hint: `a range is LOWER:UPPER, oldest first; try \`-r ${hi.trim()}:${lo.trim()}\``,
+    });
+  }
+  return new GraphError(
+    `Cannot read history range "${range}": "${stray}" and ${ends} are not on one line of descent`,
+    { hint: "a range runs from a revision up to one of its descendants; run `strata history`" },
+  );
 }
 
 /** Orders a set of revisions by the rule in this module's documentation. */

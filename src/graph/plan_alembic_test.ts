@@ -167,3 +167,114 @@ Deno.test("planDowngrade() matches Alembic's DependsOnBranchTestFive (issue #137
   assert.deepEqual(rowsAfter(map, ["bmerge"], planDowngrade(map, ["bmerge"], "a1")), ["b1"]);
   assert.deepEqual(rowsAfter(map, ["bmerge"], planDowngrade(map, ["bmerge"], "b1")), ["b1"]);
 });
+
+/**
+ * Alembic's `MultipleBranchEffectiveHead` (tests/test_revision.py): y1 (label
+ * y) → y2, which also depends on x1 (label x) → x2.
+ */
+function effectiveHead(): RevisionMap {
+  return graph(
+    node("y1", [], { branchLabels: ["y"] }),
+    node("x1", [], { branchLabels: ["x"] }),
+    node("y2", "y1", { dependsOn: ["x1"] }),
+    node("x2", "x1"),
+  );
+}
+
+Deno.test("planDowngrade() matches Alembic's MultipleBranchEffectiveHead test_other_downgrade", () => {
+  const map = effectiveHead();
+  const steps = planDowngrade(map, ["x2", "y2"], "x@-1");
+  assert.deepEqual(revs(steps), ["x2"]);
+  assert.deepEqual(rowsAfter(map, ["x2", "y2"], steps), ["y2"]);
+});
+
+Deno.test("planDowngrade() matches Alembic's MultipleBranchEffectiveHead test_effective_head", () => {
+  // x's applied tip x1 has no row of its own: y2 absorbed it through dependsOn.
+  const map = effectiveHead();
+  const steps = planDowngrade(map, ["y2"], "x@-1");
+  assert.deepEqual(revs(steps), ["y2", "x1"]);
+  assert.deepEqual(rowsAfter(map, ["y2"], steps), ["y1"]);
+  assert.deepEqual(revs(planDowngrade(map, ["y2"], "x1@-1")), ["y2", "x1"]);
+});
+
+Deno.test("planDowngrade() refuses Alembic's test_use_all_current rows, which no Strata run writes", () => {
+  // Alembic accepts rows (x1, y2) although y2 implies x1; Strata's version
+  // rows are always the tips of the applied set, so it reports the table.
+  assert.throws(() => planDowngrade(effectiveHead(), ["x1", "y2"], "x@-1"), {
+    message: /row "x1" is an ancestor of another row/,
+  });
+});
+
+Deno.test("planDowngrade() matches Alembic's RevisionPathTest test_invalid_move_rev_to_none and _higher_to_lower", () => {
+  const map = linear();
+  // Alembic: "Destination b is not a valid downgrade target from current head(s)".
+  assert.throws(() => planDowngrade(map, [], "b"), {
+    name: "GraphError",
+    message: 'Cannot downgrade to "b": revision "b" is not applied',
+  });
+  assert.throws(() => planDowngrade(map, ["b"], "c"), {
+    message: 'Cannot downgrade to "c": revision "c" is not applied',
+  });
+});
+
+Deno.test("planDowngrade() steps a branch down from the tip a dependency absorbed (issue 9.12)", () => {
+  // a ← b, a ← c where c dependsOn b; the database is at c alone.
+  const map = graph(node("a"), node("b", "a"), node("c", "a", { dependsOn: ["b"] }));
+  const steps = planDowngrade(map, ["c"], "b@-1");
+  // Alembic resolves b@-1 to a on b's line and drops b and what depends on it.
+  assert.deepEqual(revs(steps), ["c", "b"]);
+  assert.deepEqual(rowsAfter(map, ["c"], steps), ["a"]);
+  // The branch's own line is still the one the step is counted on.
+  assert.deepEqual(revs(planDowngrade(map, ["c"], "c@-1")), ["c"]);
+  assert.deepEqual(rowsAfter(map, ["c"], planDowngrade(map, ["c"], "c@-1")), ["b"]);
+});
+
+Deno.test("planDowngrade() rejects a target applied only as a dependency, as Alembic's RangeNotAncestorError (issue 9.13)", () => {
+  // a ← b, a ← c where c dependsOn b; the database is at c. Alembic:
+  // "Destination b is not a valid downgrade target from current head(s)".
+  const map = graph(node("a"), node("b", "a"), node("c", "a", { dependsOn: ["b"] }));
+  let err: unknown;
+  try {
+    planDowngrade(map, ["c"], "b");
+  } catch (e) {
+    err = e;
+  }
+  assert.ok(err instanceof GraphError);
+  assert.equal(
+    err.message,
+    'Cannot downgrade to "b": it is not a valid downgrade target from the current heads (c)',
+  );
+  assert.equal(
+    err.hint,
+    '"b" is applied only as a dependency of "c"; downgrade that branch first, e.g. `strata downgrade c@-1`',
+  );
+  // The same when b has a child that is not applied.
+  const longer = graph(
+    node("a"),
+    node("b", "a"),
+    node("b2", "b"),
+    node("c", "a", { dependsOn: ["b"] }),
+  );
+  assert.throws(() => planDowngrade(longer, ["c"], "b"), { message: /not a valid downgrade/ });
+  // Alembic's filtered-roots case: nothing above b on c2branch's line is applied.
+  assert.throws(() => planDowngrade(branched(), ["d1"], "c2branch@b"), {
+    message:
+      'Cannot downgrade to "c2branch@b": it is not a valid downgrade target from the current heads (d1)',
+    hint: 'nothing above "b" on that branch is applied',
+  });
+  // b is also a dependency of x, but c1 above it is applied: not "only a dependency".
+  const mixed = graph(
+    node("a"),
+    node("b", "a"),
+    node("c1", "b", { branchLabels: ["c1branch"] }),
+    node("c2", "b", { branchLabels: ["c2branch"] }),
+    node("x", "a", { dependsOn: ["b"] }),
+  );
+  assert.throws(() => planDowngrade(mixed, ["c1", "x"], "c2branch@b"), {
+    hint: 'nothing above "b" on that branch is applied',
+  });
+  // A target that is a current head is valid and plans nothing.
+  assert.deepEqual(planDowngrade(map, ["b"], "b"), []);
+  // After the hint's step, b is a head and the downgrade is done.
+  assert.deepEqual(rowsAfter(map, ["c"], planDowngrade(map, ["c"], "c@-1")), ["b"]);
+});

@@ -230,6 +230,36 @@ Deno.test("historyRange() lists revisions newest first, limited by LOWER:UPPER",
   assert.equal(historyRange(map, undefined, [])[0]?.path, "migrations/d2.ts");
 });
 
+Deno.test("historyRange() rejects reversed or unrelated ends, as Alembic's walk_revisions", () => {
+  // Alembic: "Requested range A:B does not refer to ancestor/descendant
+  // revisions along the same branch".
+  const map = branched();
+  assert.throws(() => historyRange(map, "d1:b", []), {
+    name: "GraphError",
+    message: 'Cannot read history range "d1:b": "d1" is above "b"',
+    hint: "a range is LOWER:UPPER, oldest first; try `-r b:d1`",
+  });
+  assert.throws(() => historyRange(map, "c1:d2", []), {
+    message: 'Cannot read history range "c1:d2": "c1" and "d2" are not on one line of descent',
+  });
+  // `current` as LOWER is checked the same way.
+  assert.throws(() => historyRange(map, "current:d1", ["c1", "c2"]), {
+    message: /"c2" and "d1" are not on one line of descent/,
+  });
+  const ids = (range: string, current: string[] = []) =>
+    historyRange(map, range, current).map((n) => n.revision);
+  assert.deepEqual(ids("c1:c1"), ["c1"]);
+  assert.deepEqual(ids("base:d2"), ["d2", "c2", "b", "a"]);
+  assert.deepEqual(ids("current:d1", ["c1"]), ["d1", "c1"]);
+  assert.deepEqual(ids("current:d1", []), ["d1", "c1", "b", "a"]);
+  // Through dependsOn: q2 depends on p2, so p2 is below q3.
+  assert.deepEqual(
+    historyRange(crossDependency(), "p2:q3", []).map((n) => n.revision),
+    ["q3", "q2", "p2"],
+  );
+  assert.throws(() => historyRange(crossDependency(), "p3:q3", []), { name: "GraphError" });
+});
+
 Deno.test("planUpgrade() and planDowngrade() handle a 10,000-revision chain", () => {
   const map = RevisionMap.build(longChain(10_000));
   const up = planUpgrade(map, [], "heads");

@@ -169,6 +169,59 @@ Deno.test("RevisionMap.build() rejects bad ids and branch labels", () => {
   assert.throws(() => graph(node("a", [], { branchLabels: ["x@y"] })), GraphError);
 });
 
+Deno.test("RevisionMap.build() rejects an id longer than the version column, naming the file", () => {
+  const long = "f".repeat(65);
+  const err = caught(() => graph(node("a"), node(long, "a")));
+  assert.ok(err instanceof GraphError);
+  assert.equal(err.exitCode, 2);
+  assert.equal(
+    err.message,
+    `Cannot build the revision graph: revision id "${long}" in migrations/${long}.ts is 65 characters long; the version table holds at most 64`,
+  );
+  assert.match(err.hint ?? "", /shorter id/);
+  // 64 characters fit, counted as characters (PostgreSQL's varchar), not UTF-16 units.
+  assert.equal(graph(node("f".repeat(64))).size, 1);
+  assert.equal(graph(node("é".repeat(64))).size, 1);
+  assert.equal(graph(node("😀".repeat(64))).size, 1);
+  assert.throws(() => graph(node("😀".repeat(65))), { message: /is 65 characters long/ });
+});
+
+Deno.test("RevisionMap.build() rejects ids that cannot start a file name or hold whitespace", () => {
+  for (
+    const id of [
+      "a/b",
+      "a\\b",
+      "a\tb",
+      "a\nb",
+      "a b",
+      "a\u0000b",
+      "a\u007fb",
+      "a*b",
+      "a?b",
+      'a"b',
+      "a|b",
+      "a<b",
+      "a>b",
+    ]
+  ) {
+    assert.throws(
+      () => graph(node(id)),
+      { name: "GraphError", message: /is not valid/ },
+      JSON.stringify(id),
+    );
+  }
+  const err = caught(() => graph(node("a/b")));
+  assert.ok(err instanceof GraphError);
+  assert.match(
+    err.message,
+    /revision id "a\/b" in migrations\/a\/b.ts is not valid: it contains "\/"/,
+  );
+  // What `strata revision --rev-id` accepts, and ids Alembic writes, still pass.
+  for (const id of ["1f2e3d4c5b6a", "ae10_init", "0001", "v1.2", "ÄÖü"]) {
+    assert.equal(graph(node(id)).size, 1, id);
+  }
+});
+
 Deno.test("RevisionMap.resolvePrefix() accepts a full id, a unique prefix or a label", () => {
   const map = graph(
     node("ab12cd"),

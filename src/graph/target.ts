@@ -3,8 +3,9 @@
  *
  * @module
  */
-import { parseTarget } from "./_resolve.ts";
+import { parseTarget, relativeParts } from "./_resolve.ts";
 import type { RevisionMap } from "./revision_map.ts";
+import { checkRows } from "./version_rows.ts";
 
 /**
  * Resolves a target expression to the revisions it names: the revisions the
@@ -23,7 +24,7 @@ import type { RevisionMap } from "./revision_map.ts";
  * | `label@id` | `id`, checked to be on the line of `label` |
  * | `+N`, `-N` | N steps up (along the only child) or down (along the only downRevision) from the single current row; from base when there is none |
  * | `id+N`, `id-N`, `head-N`, `base+N`, `label@head-N` | N steps from the named revision |
- * | `label@+N`, `label@-N` (`id@+N`) | N steps from the current row on the line of `label`, moving up only along that line |
+ * | `label@+N`, `label@-N` (`id@+N`) | N steps from the current row on the line of `label`, moving up only along that line; when no row is on that line (another branch absorbed its applied tip through `dependsOn`), from that applied tip |
  *
  * Relative steps refuse to guess: a step up from a branch point, a step down
  * from a merge point, or `+N`/`-N` while the database is at several heads
@@ -43,15 +44,38 @@ import type { RevisionMap } from "./revision_map.ts";
  *
  * @param map The graph.
  * @param target The expression.
- * @param current The database's version rows.
+ * @param current The database's version rows (see {@linkcode targetNeedsCurrent}).
  * @returns Full revision ids, sorted (empty for base).
  * @throws {MultipleHeadsError} When `head`, `label@head` or `+N`/`-N` is ambiguous.
- * @throws {GraphError} When the expression names nothing, or a prefix is ambiguous.
+ * @throws {GraphError} When the expression names nothing, a prefix is
+ * ambiguous, or `current` holds a row that does not fit the graph.
  */
 export function resolveTarget(
   map: RevisionMap,
   target: string,
   current: readonly string[],
 ): string[] {
-  return parseTarget(map, target, current).revisions.sort();
+  return parseTarget(map, target, checkRows(map, current)).revisions.sort();
+}
+
+/**
+ * Whether {@linkcode resolveTarget} needs the database's version rows for
+ * `target`: `current`, or a step from the database (`+1`, `-2`, `label@-1`).
+ * A command that only shows revisions uses it to connect only when needed.
+ *
+ * @example
+ * ```ts
+ * import { targetNeedsCurrent } from "./target.ts";
+ * console.assert(targetNeedsCurrent("current") && targetNeedsCurrent("chat@-1"));
+ * console.assert(!targetNeedsCurrent("head-1") && !targetNeedsCurrent("ae10"));
+ * ```
+ *
+ * @param target The expression.
+ * @returns `true` when the result depends on the current rows.
+ */
+export function targetNeedsCurrent(target: string): boolean {
+  const t = target.trim();
+  if (t === "current") return true;
+  const rel = relativeParts(t);
+  return rel !== undefined && rel.symbol === undefined;
 }

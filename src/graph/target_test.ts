@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { GraphError, MultipleHeadsError } from "../errors.ts";
-import { resolveTarget } from "./target.ts";
+import { resolveTarget, targetNeedsCurrent } from "./target.ts";
 import { branched, crossDependency, diamond, graph, linear, node } from "./_testing.ts";
 
 function caught(fn: () => unknown): unknown {
@@ -156,4 +156,49 @@ Deno.test("resolveTarget() steps across a merge up, but not down", () => {
     message: 'Cannot resolve target "-2": "m" is a merge point of 2 revisions (b1, b2)',
   });
   assert.throws(() => resolveTarget(map, "m-1", []), { message: /merge point/ });
+});
+
+Deno.test("resolveTarget() steps LABEL@-1 down from a tip that dependsOn absorbed", () => {
+  // a ← b, a ← c where c dependsOn b: at c, b's branch has no row of its own.
+  const map = graph(node("a"), node("b", "a"), node("c", "a", { dependsOn: ["b"] }));
+  assert.deepEqual(resolveTarget(map, "b@-1", ["c"]), ["a"]);
+  assert.deepEqual(resolveTarget(map, "b@+0", ["c"]), ["b"]);
+  // Nothing of x's line applied: there is nothing to step down from.
+  const other = graph(node("a"), node("x"), node("y", "x"));
+  assert.throws(() => resolveTarget(other, "y@-1", ["a"]), {
+    message: 'Cannot resolve target "y@-1": no current revision is on the branch of "y"',
+  });
+});
+
+Deno.test("targetNeedsCurrent() is true for current and steps from the database only", () => {
+  for (const t of ["current", " current ", "+1", "-2", "c1branch@-1", "d2@+1"]) {
+    assert.equal(targetNeedsCurrent(t), true, t);
+  }
+  for (const t of ["head", "heads", "base", "ae10", "head-1", "base+2", "c1branch@head", "b+1"]) {
+    assert.equal(targetNeedsCurrent(t), false, t);
+  }
+});
+
+Deno.test('resolveTarget() checks the rows it resolves "current" against', () => {
+  assert.deepEqual(resolveTarget(branched(), "current", ["d2", "c1"]), ["c1", "d2"]);
+  assert.throws(() => resolveTarget(linear(), "current", ["gone"]), {
+    name: "GraphError",
+    message: /names revision "gone", which no migration file defines/,
+  });
+});
+
+Deno.test("resolveTarget() counts steps with the right plural", () => {
+  const map = linear();
+  assert.throws(() => resolveTarget(map, "+2", ["d"]), {
+    message: 'Cannot resolve target "+2": there is only 1 revision above "d"',
+  });
+  assert.throws(() => resolveTarget(map, "+1", ["e"]), {
+    message: 'Cannot resolve target "+1": there are no revisions above "e"',
+  });
+  assert.throws(() => resolveTarget(map, "-2", ["a"]), {
+    message: 'Cannot resolve target "-2": there is only 1 revision to undo from "a"',
+  });
+  assert.throws(() => resolveTarget(map, "base-1", []), {
+    message: 'Cannot resolve target "base-1": there are no revisions to undo from base',
+  });
 });

@@ -19,6 +19,7 @@ import { OfflineError, StrataError } from "../errors.ts";
 import type { Script } from "../script/script.ts";
 import { runStep } from "../runner/step.ts";
 import { VERSION } from "../version.ts";
+import { messageLine } from "../text.ts";
 import { createOwnTables } from "../runner/own_tables.ts";
 
 /** Options of {@linkcode renderOfflineScript}. */
@@ -140,7 +141,7 @@ export async function renderOfflineScript(options: OfflineOptions): Promise<stri
       const arrow = step.direction === "up"
         ? `upgrade ${parents} -> ${step.revision}`
         : `downgrade ${step.revision} -> ${parents}`;
-      sink.comment(`Running ${arrow}: ${script.message}`);
+      sink.comment(`Running ${arrow}: ${messageLine(script.message)}`);
       const own = options.transactionPer === "migration" && script.transactional;
       if (options.transactionPer === "run" && !script.transactional) {
         throw new StrataError(

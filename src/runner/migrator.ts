@@ -15,6 +15,7 @@ import { RevisionMap } from "../graph/revision_map.ts";
 import { applyVersionChange } from "../graph/version_rows.ts";
 import { planDowngrade, planStamp, planUpgrade, type Step } from "../graph/plan.ts";
 import { discoverScripts } from "../script/discover.ts";
+import { checksumMatches } from "../script/checksum.ts";
 import type { Script } from "../script/script.ts";
 import { resolveTarget } from "../graph/target.ts";
 import { UsageError } from "../errors.ts";
@@ -306,7 +307,9 @@ export class Migrator {
     const edited: { revision: string; path: string }[] = [];
     for (const [revision, checksum] of applied) {
       const script = byRevision.get(revision);
-      if (script && script.checksum !== checksum) edited.push({ revision, path: script.path });
+      if (script && !checksumMatches(checksum, script)) {
+        edited.push({ revision, path: script.path });
+      }
     }
     return edited;
   }

@@ -8,7 +8,7 @@ import { ScriptError } from "../errors.ts";
 import { normalizeHeader } from "./_header.ts";
 import { importScript } from "./_import.ts";
 import { mapBounded } from "./_pool.ts";
-import { checksumText } from "./checksum.ts";
+import { sourceChecksums } from "./checksum.ts";
 import { parseHeader } from "./parse_header.ts";
 import type { Script } from "./script.ts";
 
@@ -126,11 +126,11 @@ export function scriptFromSource(path: string, text: string): Script | undefined
     ...normalizeHeader(path, parsed.values),
     path,
     staticHeader: true,
-    checksum: checksumText(text),
+    ...sourceChecksums(text),
   };
 }
 
 async function scriptFromImport(path: string, text: string): Promise<Script> {
   const mod = await importScript(path);
-  return { ...normalizeHeader(path, mod), path, staticHeader: false, checksum: checksumText(text) };
+  return { ...normalizeHeader(path, mod), path, staticHeader: false, ...sourceChecksums(text) };
 }

@@ -28,4 +28,11 @@ export {
   slugify,
   writeMigration,
 } from "./template.ts";
-export { checksumFile, checksumText } from "./checksum.ts";
+export {
+  checksumFile,
+  checksumMatches,
+  checksumText,
+  normalizeSource,
+  type SourceChecksums,
+  sourceChecksums,
+} from "./checksum.ts";

@@ -26,4 +26,10 @@ export interface Script extends ScriptHeader {
   staticHeader: boolean;
   /** The file's checksum when it was read (see `checksum.ts`), recorded in the history table. */
   checksum: string;
+  /**
+   * The checksum Strata 0.1.0 recorded for the same text (`crc32:` of the raw
+   * text), kept to compare old history rows; present only when it differs
+   * from `checksum` in more than its prefix (see `checksumMatches`).
+   */
+  legacyChecksum?: string;
 }

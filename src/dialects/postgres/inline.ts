@@ -7,6 +7,7 @@
  */
 import type { Statement } from "../../drivers/driver.ts";
 import { StrataError } from "../../errors.ts";
+import { plural } from "../../text.ts";
 import { literal } from "./literal.ts";
 
 const IDENT_CHAR = /[A-Za-z0-9_$\u0080-\uffff]/;
@@ -88,7 +89,9 @@ export function inlineParams(sql: string, params: readonly unknown[]): string {
         const n = Number(digits[1]);
         if (n < 1 || n > params.length) {
           throw new StrataError(
-            `Cannot inline parameter "$${n}": the statement has ${params.length} parameters`,
+            `Cannot inline parameter "$${n}": the statement has ${
+              plural(params.length, "parameter")
+            }`,
           );
         }
         const lit = literal(params[n - 1]);

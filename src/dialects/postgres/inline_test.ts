@@ -66,6 +66,9 @@ Deno.test("inline() expands a batch and leaves a statement without params alone"
   ]);
   assertEquals(inline({ sql: "PREPARE p AS SELECT $1" }), ["PREPARE p AS SELECT $1"]);
   assertEquals(inline({ sql: "SELECT $1", params: ["x"] }), ["SELECT 'x'"]);
+  throws(() => inline({ sql: "SELECT $2", params: ["x"] }), {
+    message: 'Cannot inline parameter "$2": the statement has 1 parameter',
+  });
 });
 
 pgTest("inline() gives the same values as binding the params", async (db) => {

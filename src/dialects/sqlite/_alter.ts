@@ -7,6 +7,7 @@
 import type { ChangeOf } from "../../changes/change.ts";
 import type { Statement } from "../../drivers/driver.ts";
 import { StrataError } from "../../errors.ts";
+import { plural } from "../../text.ts";
 import type { RenderContext } from "../dialect.ts";
 import { quoteIdent } from "../_common/quote.ts";
 import {
@@ -69,7 +70,7 @@ export async function addColumn(
     if (n > 0) {
       throw new StrataError(
         `Cannot add NOT NULL column "${change.table}.${col.name}" without a default: ` +
-          `the table has ${n} rows`,
+          `the table has ${plural(n, "row")}`,
         { hint: "give the column a default, or add it nullable, fill it, then alter it" },
       );
     }
@@ -163,7 +164,9 @@ export async function alterColumn(
     );
     if (n > 0) {
       throw new StrataError(
-        `Cannot make column "${change.table}.${col.name}" NOT NULL: ${n} rows hold NULL`,
+        `Cannot make column "${change.table}.${col.name}" NOT NULL: ${plural(n, "row")} ${
+          n === 1 ? "holds" : "hold"
+        } NULL`,
         { hint: "fill them first (op.execute an UPDATE), then alter the column" },
       );
     }

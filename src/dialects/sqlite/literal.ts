@@ -7,6 +7,7 @@
 import { isSqlExpr } from "../../changes/change.ts";
 import type { Statement } from "../../drivers/driver.ts";
 import { StrataError } from "../../errors.ts";
+import { plural } from "../../text.ts";
 import { quoteString } from "../_common/quote.ts";
 import { tokenize } from "./_lexer.ts";
 
@@ -112,7 +113,7 @@ function inlineOne(sql: string, params: readonly unknown[]): string {
   }).join("");
   if (used.size < params.length) {
     throw new StrataError(
-      `Cannot inline statement: ${params.length} parameters given, ${used.size} used`,
+      `Cannot inline statement: ${plural(params.length, "parameter")} given, ${used.size} used`,
       { hint: `in: ${sql.length > 80 ? sql.slice(0, 77) + "..." : sql}` },
     );
   }

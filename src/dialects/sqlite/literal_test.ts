@@ -80,6 +80,7 @@ Deno.test("inline() expands a batch to one INSERT per row", () => {
 Deno.test("inline() rejects missing, unused and named parameters", () => {
   assert.throws(() => inline({ sql: "SELECT ?, ?", params: [1] }), /parameter 2 is missing/);
   assert.throws(() => inline({ sql: "SELECT ?", params: [1, 2] }), /2 parameters given, 1 used/);
+  assert.throws(() => inline({ sql: "SELECT 1", params: [1] }), /: 1 parameter given, 0 used/);
   assert.throws(() => inline({ sql: "SELECT :a", params: [1] }), /only \? and \?NNN/);
 });
 

@@ -229,7 +229,7 @@ Deno.test("alterColumn nullable false fails cleanly when the column holds NULLs"
       () => migrate(t, () => t.op().alterColumn("customers", "name", { nullable: false })),
       (e: unknown) =>
         e instanceof StrataError &&
-        e.message === 'Cannot make column "customers.name" NOT NULL: 1 rows hold NULL',
+        e.message === 'Cannot make column "customers.name" NOT NULL: 1 row holds NULL',
     );
     assert.deepEqual(await snapshot(t), before);
   } finally {
