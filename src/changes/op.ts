@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { Row } from "../drivers/driver.ts";
 import type { CheckDef, RefAction, SqlExpr, Value } from "./change.ts";
 
 /** A column's reference: `"table.column"` or an object with actions. */
@@ -85,8 +86,8 @@ export interface ForeignKeyOptions {
   schema?: string;
 }
 
-/** A row returned by `op.query`. */
-export type Row = Record<string, unknown>;
+/** A row returned by `op.query` (the driver's row type). */
+export type { Row };
 
 /**
  * The operations API handed to migrations. Every call records one change in

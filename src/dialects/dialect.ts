@@ -8,6 +8,7 @@
 import type { Change, Value } from "../changes/change.ts";
 import type { Queryable, Statement } from "../drivers/driver.ts";
 import type { Schema, Table } from "../schema/model.ts";
+import type { VersionChange } from "../graph/version_rows.ts";
 
 /** The two supported dialect names. */
 export type DialectName = "sqlite" | "postgres";
@@ -29,12 +30,6 @@ export interface RenderContext {
    * types: it renders `enum:NAME` columns as TEXT with a CHECK of the values.
    */
   enums?: Map<string, string[]>;
-}
-
-/** Rows to remove from and add to the version table for one step. */
-export interface VersionChange {
-  remove: string[];
-  add: string[];
 }
 
 /** Version-table SQL for one dialect. */

@@ -4,7 +4,9 @@
  *
  * @module
  */
-import type { Row } from "../changes/op.ts";
+
+/** A row a query returns: column name → value. */
+export type Row = Record<string, unknown>;
 
 /** One SQL statement, with bound parameters or a batch of parameter rows. */
 export interface Statement {
