@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { DialectName } from "../dialects/registry.ts";
 import type { Row } from "../drivers/driver.ts";
 import type { CheckDef, RefAction, SqlExpr, Value } from "./change.ts";
 
@@ -104,8 +105,8 @@ export type { Row };
 export interface Op {
   /** `true` under `--sql`: nothing can be read from the database. */
   readonly isOffline: boolean;
-  /** The database the migration runs against. */
-  readonly dialect: "sqlite" | "postgres";
+  /** The database the migration runs against: `"sqlite"` or `"postgres"`. */
+  readonly dialect: DialectName;
 
   /** Creates a table; `columns` keeps its key order. */
   createTable(
