@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { DialectName } from "../dialects/registry.ts";
+import type { DialectName } from "../dialects/names.ts";
 import type { Row } from "../drivers/driver.ts";
 import type { CheckDef, RefAction, SqlExpr, Value } from "./change.ts";
 

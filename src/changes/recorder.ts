@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { DialectName } from "../dialects/registry.ts";
+import type { DialectName } from "../dialects/names.ts";
 import type { Change, ColumnDef, ColumnRef, ForeignKeyDef, SqlExpr } from "./change.ts";
 import type { ColumnReference, ColumnSpec, Op, Row, TableForeignKey } from "./op.ts";
 import { StrataError } from "../errors.ts";

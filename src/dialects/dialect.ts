@@ -11,9 +11,7 @@ import type { Change, Value } from "../changes/change.ts";
 import type { Queryable, Statement } from "../drivers/driver.ts";
 import type { Schema, Table } from "../schema/model.ts";
 import type { VersionChange } from "../graph/version_rows.ts";
-import type { DialectName } from "./registry.ts";
-
-export type { DialectName };
+import type { DialectName } from "./names.ts";
 
 /** What a dialect may need while rendering. */
 export interface RenderContext {

@@ -3,7 +3,7 @@
  * outside `dialects/` and `drivers/` finds an engine here, by name or by URL
  * scheme, and asks its {@linkcode Capabilities} rather than comparing names.
  * Adding an engine is a folder `dialects/<name>/` whose `mod.ts` exports an
- * {@linkcode Engine}, plus its line in {@linkcode ENGINES}
+ * {@linkcode Engine}, its name in `names.ts` and its line here
  * (`docs/adding-an-engine.md`).
  *
  * @example Finding an engine
@@ -19,19 +19,27 @@
 import { ConfigError, UsageError } from "../errors.ts";
 import type { Capabilities, Engine } from "./engine.ts";
 import type { Dialect } from "./dialect.ts";
+import { DIALECT_NAMES, type DialectName } from "./names.ts";
 import { postgresEngine } from "./postgres/mod.ts";
 import { sqliteEngine } from "./sqlite/mod.ts";
 
-export type { Capabilities, Engine };
+export type { Capabilities, DialectName, Engine };
 
-/** Every engine, in the order help texts list them. */
-export const ENGINES = [sqliteEngine, postgresEngine] as const;
-
-/** An engine's name: `"sqlite" | "postgres"`, derived from {@linkcode ENGINES}. */
-export type DialectName = (typeof ENGINES)[number]["name"];
+/**
+ * The registry: one engine per name in `names.ts`. The type makes a name
+ * without an engine, an engine without a name, or an engine under another
+ * engine's name a compile error.
+ */
+const BY_NAME: { readonly [N in DialectName]: Engine<N> } = {
+  sqlite: sqliteEngine,
+  postgres: postgresEngine,
+};
 
 /** An engine from the registry (its name is a {@linkcode DialectName}). */
-export type RegisteredEngine = (typeof ENGINES)[number];
+export type RegisteredEngine = Engine<DialectName>;
+
+/** Every engine, in the order help texts list them. */
+export const ENGINES: readonly RegisteredEngine[] = DIALECT_NAMES.map((name) => BY_NAME[name]);
 
 /** The engine names, for messages: `sqlite, postgres`. */
 function knownNames(): string {
@@ -45,7 +53,7 @@ function knownNames(): string {
  * @returns `true` for a {@linkcode DialectName}.
  */
 export function isDialectName(name: string): name is DialectName {
-  return ENGINES.some((e) => e.name === name);
+  return (DIALECT_NAMES as readonly string[]).includes(name);
 }
 
 /**

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { DialectName } from "../dialects/registry.ts";
+import type { DialectName } from "../dialects/names.ts";
 
 /** A row a query returns: column name → value. */
 export type Row = Record<string, unknown>;
