@@ -73,3 +73,18 @@ Deno.test("openDriver() refuses an unknown scheme before connecting, without the
   );
   assert(!`${err.message} ${err.hint}`.includes("hunter22"));
 });
+
+Deno.test("docs/adding-an-engine.md describes every field of the descriptor, the dialect and the capabilities", async () => {
+  const doc = await Deno.readTextFile(new URL("../../docs/adding-an-engine.md", import.meta.url));
+  for (const engine of ENGINES) {
+    for (const key of Object.keys(engine)) {
+      assert.match(doc, new RegExp(`^\\| \`${key}[:(\` ]`, "m"), key);
+    }
+    for (const key of Object.keys(engine.capabilities)) assert(doc.includes(`**\`${key}`), key);
+    for (const key of ["versionSql", "historySql", "script"]) {
+      for (const member of Object.keys(engine.dialect[key as "versionSql"])) {
+        assert.match(doc, new RegExp(`${key}\\.(\\w+/)*${member}\\b`), `${key}.${member}`);
+      }
+    }
+  }
+});
