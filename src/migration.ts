@@ -34,3 +34,4 @@ export type {
   TableForeignKey,
 } from "./changes/op.ts";
 export type { CheckDef, RefAction, SqlExpr, Value } from "./changes/change.ts";
+export type { DialectName } from "./dialects/names.ts";

@@ -34,6 +34,7 @@ export type {
   TableForeignKey,
 } from "./changes/op.ts";
 export type { Change, ChangeKind, ColumnDef, SqlExpr, Value } from "./changes/change.ts";
+export type { DialectName } from "./dialects/names.ts";
 export type { Schema, Table } from "./schema/model.ts";
 export * from "./errors.ts";
 export { Migrator } from "./runner/migrator.ts";

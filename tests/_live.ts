@@ -8,10 +8,10 @@
  */
 import type { Op } from "../src/mod.ts";
 import type { Dialect } from "../src/dialects/dialect.ts";
-import { getDialect } from "../src/dialects/mod.ts";
+import { getDialect } from "../src/dialects/registry.ts";
 import type { Driver } from "../src/drivers/driver.ts";
 import { openDriver } from "../src/drivers/mod.ts";
-import { runStep } from "../src/runner/step.ts";
+import { runStep } from "../src/apply/step.ts";
 import type { Schema, Table } from "../src/schema/model.ts";
 import { createPgDatabase, hasPg } from "./_pg.ts";
 

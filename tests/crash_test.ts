@@ -12,7 +12,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { getDialect } from "../src/dialects/mod.ts";
+import { getDialect } from "../src/dialects/registry.ts";
 import { openDriver } from "../src/drivers/mod.ts";
 import type { Driver } from "../src/drivers/mod.ts";
 import { resolveConfig } from "../src/config/resolve.ts";

@@ -16,9 +16,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { resolveConfig } from "../src/config/resolve.ts";
-import { getDialect } from "../src/dialects/mod.ts";
+import { getDialect } from "../src/dialects/registry.ts";
 import { openDriver } from "../src/drivers/mod.ts";
 import { Migrator } from "../src/runner/migrator.ts";
+import { runOffline } from "../src/offline/run_offline.ts";
 import type { Schema } from "../src/schema/model.ts";
 import { generateOpSequence } from "./_random_ops.ts";
 import {
@@ -107,7 +108,7 @@ class Lab {
   /**
    * The offline script for `upgrade|downgrade RANGE --sql`: through the CLI
    * (as a DBA runs it) or, with `inProcess`, by calling the same
-   * {@linkcode Migrator.offline} directly (faster, for many generated cases).
+   * {@linkcode runOffline} directly (faster, for many generated cases).
    */
   async script(
     command: "upgrade" | "downgrade",
@@ -118,7 +119,7 @@ class Lab {
     if (options.inProcess) {
       const config = await resolveConfig({ dir: join(this.dir, "migrations") }, {}, this.dir);
       const migrator = new Migrator(config, { dialect: this.dialect });
-      return await migrator.offline(command === "upgrade" ? "up" : "down", range, {
+      return await runOffline(migrator, command === "upgrade" ? "up" : "down", range, {
         transactionPer: per,
       });
     }

@@ -5,6 +5,8 @@
  *
  * @module
  */
+import type { DialectName } from "../dialects/names.ts";
+import type { Row } from "../drivers/driver.ts";
 import type { CheckDef, RefAction, SqlExpr, Value } from "./change.ts";
 
 /** A column's reference: `"table.column"` or an object with actions. */
@@ -85,8 +87,8 @@ export interface ForeignKeyOptions {
   schema?: string;
 }
 
-/** A row returned by `op.query`. */
-export type Row = Record<string, unknown>;
+/** A row returned by `op.query` (the driver's row type). */
+export type { Row };
 
 /**
  * The operations API handed to migrations. Every call records one change in
@@ -103,8 +105,8 @@ export type Row = Record<string, unknown>;
 export interface Op {
   /** `true` under `--sql`: nothing can be read from the database. */
   readonly isOffline: boolean;
-  /** The database the migration runs against. */
-  readonly dialect: "sqlite" | "postgres";
+  /** The database the migration runs against: `"sqlite"` or `"postgres"`. */
+  readonly dialect: DialectName;
 
   /** Creates a table; `columns` keeps its key order. */
   createTable(

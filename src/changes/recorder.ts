@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { DialectName } from "../dialects/names.ts";
 import type { Change, ColumnDef, ColumnRef, ForeignKeyDef, SqlExpr } from "./change.ts";
 import type { ColumnReference, ColumnSpec, Op, Row, TableForeignKey } from "./op.ts";
 import { StrataError } from "../errors.ts";
@@ -123,7 +124,7 @@ function withSchema<T extends object>(change: T, schema: string | undefined): T 
  */
 export function createOp(
   sink: ChangeSink,
-  options: { dialect: "sqlite" | "postgres"; isOffline: boolean },
+  options: { dialect: DialectName; isOffline: boolean },
 ): RecordingOp {
   let tail: Promise<unknown> = Promise.resolve();
 

@@ -5,18 +5,15 @@
  */
 import type { AppliedStep } from "../runner/migrator.ts";
 import { resolve } from "node:path";
+import { stepArrow } from "../apply/describe.ts";
+import { engineByName, ENGINES } from "../dialects/registry.ts";
 import { UsageError } from "../errors.ts";
 import { messageLine } from "../text.ts";
 import { Migrator } from "../runner/migrator.ts";
 import { type CommandContext, type CommandSpec, type OptionSpec, stringOpt } from "./spec.ts";
 
 function stepLine(s: AppliedStep): string {
-  const parents = s.parents.length ? s.parents.join(", ") : "<base>";
-  const arrow = s.direction === "up"
-    ? `${parents} -> ${s.revision}`
-    : `${s.revision} -> ${parents}`;
-  const verb = s.direction === "up" ? "upgrade" : "downgrade";
-  return `${verb} ${arrow}, ${messageLine(s.message)} (${formatMs(s.durationMs)})`;
+  return `${stepArrow(s)}, ${messageLine(s.message)} (${formatMs(s.durationMs)})`;
 }
 
 /** Formats a duration: `12 ms`, `1.4 s`. */
@@ -35,7 +32,7 @@ const OFFLINE_OPTIONS: Record<string, OptionSpec> = {
   dialect: {
     type: "string",
     arg: "NAME",
-    description: "with --sql: sqlite or postgres (default: the URL's)",
+    description: `with --sql: ${ENGINES.map((e) => e.name).join(" or ")} (default: the URL's)`,
   },
   "transaction-per": {
     type: "string",
@@ -46,19 +43,18 @@ const OFFLINE_OPTIONS: Record<string, OptionSpec> = {
 };
 
 async function offline(ctx: CommandContext, direction: "up" | "down"): Promise<number> {
-  const dialect = stringOpt(ctx.values, "dialect");
-  if (dialect !== undefined && dialect !== "sqlite" && dialect !== "postgres") {
-    throw new UsageError(`Unknown dialect "${dialect}"`, {
-      hint: "use --dialect sqlite or --dialect postgres",
-    });
-  }
+  const name = stringOpt(ctx.values, "dialect");
+  // The registry refuses an unknown name, with the known ones in the hint.
+  const dialect = name === undefined ? undefined : engineByName(name).name;
   const per = stringOpt(ctx.values, "transaction-per") ?? "migration";
   if (per !== "migration" && per !== "run") {
     throw new UsageError(`Unknown --transaction-per "${per}"`, { hint: "use migration or run" });
   }
   const migrator = new Migrator(await ctx.config(), dialect ? { dialect } : {});
   const range = ctx.args[0] ?? "head";
-  const text = await migrator.offline(direction, range, {
+  // Loaded only for --sql: the writer brings the step runner and the recorder.
+  const { runOffline } = await import("../offline/run_offline.ts");
+  const text = await runOffline(migrator, direction, range, {
     transactionPer: per,
     ...(ctx.values.timestamp ? { timestamp: new Date() } : {}),
   });
@@ -84,13 +80,8 @@ async function migrate(ctx: CommandContext, direction: "up" | "down"): Promise<n
     }
   }
   const migrator = await ctx.migrator();
-  const url = migrator.config.url;
-  if (ctx.values.backup === true && (url.dialect !== "sqlite" || url.path === ":memory:")) {
-    // Refuse on every run, not only on the deploy that has something pending.
-    throw new UsageError("--backup works only with a SQLite file database", {
-      hint: url.dialect === "postgres" ? "use pg_dump for PostgreSQL" : undefined,
-    });
-  }
+  // Refuse on every run, not only on the deploy that has something pending.
+  if (ctx.values.backup === true) migrator.backupFile();
   const target = ctx.args[0] ?? "head";
   const started = performance.now();
   const steps = direction === "up"

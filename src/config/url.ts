@@ -6,6 +6,7 @@
  */
 import { isAbsolute, resolve } from "node:path";
 import { ConfigError } from "../errors.ts";
+import { type DialectName, engineByScheme } from "../dialects/registry.ts";
 
 /** A parsed database URL. The password lives only here, never in messages. */
 export type DatabaseUrl =
@@ -76,14 +77,15 @@ export function parseDatabaseUrl(text: string, cwd: string): DatabaseUrl {
     });
   }
   const rest = trimmed.slice(scheme.length + 1);
-  if (scheme === "sqlite" || scheme.startsWith("sqlite+")) return parseSqlite(rest, raw, cwd);
-  const base = scheme.split("+")[0];
-  if (base === "postgres" || base === "postgresql") return parsePostgres(rest, raw);
-  throw new ConfigError(
-    `Cannot use database URL "${redactUrl(trimmed)}": unsupported scheme "${scheme}"`,
-    { hint: FORMS_HINT },
-  );
+  // The registry knows each engine's schemes; an unknown one is a ConfigError.
+  return URL_PARSERS[engineByScheme(scheme).name](rest, raw, cwd);
 }
+
+/** How each engine's URLs are parsed, by engine name (a new engine adds a line). */
+const URL_PARSERS: Record<DialectName, (rest: string, raw: string, cwd: string) => DatabaseUrl> = {
+  sqlite: parseSqlite,
+  postgres: (rest, raw) => parsePostgres(rest, raw),
+};
 
 function looksLikeFile(text: string): boolean {
   return /\.(db|sqlite3?)$/i.test(text);

@@ -1,16 +1,17 @@
 /**
  * The dialect interface: the only code that knows SQL syntax. Each dialect
- * renders {@linkcode Change}s to {@linkcode Statement}s, writes the
- * version-table statements, and introspects a live schema.
+ * renders {@linkcode Change}s to {@linkcode Statement}s, writes every
+ * statement Strata makes about itself (version and history tables, offline
+ * script framing), and introspects a live schema. An engine descriptor
+ * (`engine.ts`) carries one.
  *
  * @module
  */
 import type { Change, Value } from "../changes/change.ts";
 import type { Queryable, Statement } from "../drivers/driver.ts";
 import type { Schema, Table } from "../schema/model.ts";
-
-/** The two supported dialect names. */
-export type DialectName = "sqlite" | "postgres";
+import type { VersionChange } from "../graph/version_rows.ts";
+import type { DialectName } from "./names.ts";
 
 /** What a dialect may need while rendering. */
 export interface RenderContext {
@@ -31,12 +32,6 @@ export interface RenderContext {
   enums?: Map<string, string[]>;
 }
 
-/** Rows to remove from and add to the version table for one step. */
-export interface VersionChange {
-  remove: string[];
-  add: string[];
-}
-
 /** Version-table SQL for one dialect. */
 export interface VersionSql {
   /** `CREATE TABLE IF NOT EXISTS <table> (version_num varchar(64) primary key)`. */
@@ -52,8 +47,43 @@ export interface VersionSql {
   select(table: string): string;
 }
 
+/** One history row as Strata writes it. */
+export interface HistoryRecord {
+  revision: string;
+  direction: "up" | "down" | "stamp";
+  /** How long the step took; `null` offline. */
+  durationMs: number | null;
+  /** The migration file's checksum. */
+  checksum: string | null;
+}
+
+/** History-table SQL for one dialect: one row per applied step. */
+export interface HistorySql {
+  /** `CREATE TABLE IF NOT EXISTS <table> (id …, revision, direction, applied_at, …)`. */
+  create(table: string): Promise<Statement[]>;
+  /** The statements that record one step. */
+  insert(table: string, record: HistoryRecord): Promise<Statement[]>;
+  /** `SELECT revision, direction, checksum FROM <table> ORDER BY id` (oldest first). */
+  select(table: string): Statement;
+}
+
+/** How offline scripts are framed. */
+export interface ScriptSql {
+  /**
+   * Statements that open every offline script (and prepare the offline replay
+   * database), e.g. SQLite's `PRAGMA foreign_keys = OFF`, which live runs set
+   * around each migration transaction. They go before any `BEGIN`.
+   */
+  readonly preamble: readonly string[];
+  /** Opens a transaction in a script, e.g. `BEGIN` (the writer adds the `;`). */
+  readonly begin: string;
+  /** Commits it, e.g. `COMMIT`. */
+  readonly commit: string;
+}
+
 /** A database dialect. */
 export interface Dialect {
+  /** The engine's name (`op.dialect`). */
   readonly name: DialectName;
   /**
    * Renders one change to statements.
@@ -62,12 +92,10 @@ export interface Dialect {
   render(change: Change, ctx: RenderContext): Promise<Statement[]>;
   /** Version-table statements. */
   readonly versionSql: VersionSql;
-  /**
-   * Statements that open every offline script (and prepare the offline replay
-   * database), e.g. SQLite's `PRAGMA foreign_keys = OFF`, which live runs set
-   * around each migration transaction.
-   */
-  readonly scriptPreamble: readonly string[];
+  /** History-table statements. */
+  readonly historySql: HistorySql;
+  /** Offline script framing: preamble, `BEGIN`, `COMMIT`. */
+  readonly script: ScriptSql;
   /** Reads the whole user schema (Strata's own tables excluded). */
   introspect(q: Queryable, options?: { exclude?: string[] }): Promise<Schema>;
   /** Quotes an identifier only when it needs quoting. */

@@ -4,7 +4,7 @@
  * @module
  */
 import type { SQLInputValue } from "node:sqlite";
-import type { Row } from "../changes/op.ts";
+import type { Row } from "./driver.ts";
 
 /**
  * Converts one parameter to a value SQLite can bind: booleans become 1/0,

@@ -7,29 +7,36 @@
 import assert from "node:assert";
 
 /**
- * Asserts that `fn` rejects with an instance of `cls` and returns the error.
+ * Asserts that an async action rejects with an instance of `cls` and returns
+ * the error: the one reject assertion the tests share.
  *
- * @param fn The async action.
- * @param cls The expected error class.
- * @param includes Text the message must contain.
+ * @param action The promise, or a function that starts it.
+ * @param cls The expected error class (`Error` for any error).
+ * @param match Text the message must contain, or a pattern it must match.
  * @returns The error.
  */
 export async function rejectsWith<E extends Error>(
-  fn: () => Promise<unknown>,
+  action: Promise<unknown> | (() => Promise<unknown>),
   // deno-lint-ignore no-explicit-any
   cls: new (...args: any[]) => E,
-  includes?: string,
+  match?: string | RegExp,
 ): Promise<E> {
   try {
-    await fn();
+    await (typeof action === "function" ? action() : action);
   } catch (e) {
     assert(e instanceof cls, `expected ${cls.name}, got ${e instanceof Error ? e.stack : e}`);
-    if (includes !== undefined) {
-      assert(e.message.includes(includes), `"${e.message}" does not include "${includes}"`);
-    }
+    checkMessage(e, match);
     return e;
   }
   throw new assert.AssertionError({ message: `expected a ${cls.name} rejection` });
+}
+
+function checkMessage(e: Error, match: string | RegExp | undefined): void {
+  if (typeof match === "string") {
+    assert(e.message.includes(match), `"${e.message}" does not include "${match}"`);
+  } else if (match !== undefined) {
+    assert.match(e.message, match);
+  }
 }
 
 /**
@@ -50,9 +57,7 @@ export function throwsWith<E extends Error>(
     fn();
   } catch (e) {
     assert(e instanceof cls, `expected ${cls.name}, got ${e instanceof Error ? e.stack : e}`);
-    if (includes !== undefined) {
-      assert(e.message.includes(includes), `"${e.message}" does not include "${includes}"`);
-    }
+    checkMessage(e, includes);
     return e;
   }
   throw new assert.AssertionError({ message: `expected a ${cls.name} throw` });

@@ -4,7 +4,10 @@
  *
  * @module
  */
-import type { Row } from "../changes/op.ts";
+import type { DialectName } from "../dialects/names.ts";
+
+/** A row a query returns: column name → value. */
+export type Row = Record<string, unknown>;
 
 /** One SQL statement, with bound parameters or a batch of parameter rows. */
 export interface Statement {
@@ -36,8 +39,8 @@ export interface LockOptions {
 
 /** A live database connection. */
 export interface Driver extends Queryable {
-  /** Which dialect renders for this driver. */
-  readonly dialect: "sqlite" | "postgres";
+  /** Which engine's dialect renders for this driver. */
+  readonly dialect: DialectName;
   /** Runs `fn` in one transaction; commits when it resolves, rolls back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /**

@@ -1,23 +1,26 @@
 /**
- * Opening a live database connection by URL. Only a PostgreSQL URL loads
- * `./postgres.ts` (and so the postgres.js package), by dynamic import, as
- * dbmate registers each driver from its own package.
+ * Opening a live database connection by URL. The engine in the registry
+ * (`dialects/registry.ts`) that the URL's scheme names opens its own driver
+ * by dynamic import, so only a PostgreSQL URL loads `./postgres.ts` (and so
+ * the postgres.js package), as dbmate registers each driver from its own
+ * package.
  *
  * @example Open an in-memory SQLite database
  * ```ts
+ * import assert from "node:assert/strict";
  * import { openDriver } from "./mod.ts";
  * const db = await openDriver("sqlite::memory:");
- * console.assert(db.dialect === "sqlite");
+ * assert.equal(db.dialect, "sqlite");
  * await db.close();
  * ```
  *
  * @module
  */
 import { type DatabaseUrl, parseDatabaseUrl } from "../config/url.ts";
+import { engineByName } from "../dialects/registry.ts";
 import type { Driver } from "./driver.ts";
-import { openSqlite } from "./sqlite.ts";
 
-export type { Driver, LockOptions, Queryable, Statement } from "./driver.ts";
+export type { Driver, LockOptions, Queryable, Row, Statement } from "./driver.ts";
 
 /** Options for {@linkcode openDriver}. */
 export interface OpenDriverOptions {
@@ -30,22 +33,23 @@ export interface OpenDriverOptions {
 }
 
 /**
- * Opens a connection for a database URL, choosing the driver by its scheme.
+ * Opens a connection for a database URL, through the engine its scheme names.
  *
  * @param url A parsed URL, or URL text (relative SQLite paths resolve against
  *   the current directory).
  * @param options Read-only mode.
  * @returns The connected driver.
- * @throws {ConfigError} When URL text is malformed.
+ * @throws {ConfigError} When URL text is malformed or its scheme unknown.
  * @throws {ConnectionError} When the database cannot be reached or opened
  *   (the message never contains the password).
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { openDriver } from "./mod.ts";
  * const db = await openDriver("sqlite::memory:");
  * await db.execute({ sql: "CREATE TABLE t (a integer); INSERT INTO t VALUES (1)" });
- * console.assert((await db.query("SELECT a FROM t")).length === 1);
+ * assert.equal((await db.query("SELECT a FROM t")).length, 1);
  * await db.close();
  * ```
  */
@@ -54,8 +58,6 @@ export async function openDriver(
   options: OpenDriverOptions = {},
 ): Promise<Driver> {
   const parsed = typeof url === "string" ? parseDatabaseUrl(url, Deno.cwd()) : url;
-  const readOnly = options.readOnly ?? false;
-  if (parsed.dialect === "sqlite") return openSqlite(parsed.path, { readOnly });
-  const { openPostgres } = await import("./postgres.ts");
-  return await openPostgres(parsed, { readOnly });
+  const engine = engineByName(parsed.dialect);
+  return await engine.openDriver(parsed, { readOnly: options.readOnly ?? false });
 }

@@ -9,8 +9,7 @@
  */
 import postgres from "npm:postgres@3.4.9";
 import type { DatabaseUrl } from "../config/url.ts";
-import type { Row } from "../changes/op.ts";
-import type { Driver, LockOptions, Queryable, Statement } from "./driver.ts";
+import type { Driver, LockOptions, Queryable, Row, Statement } from "./driver.ts";
 import { advisoryLock } from "./_pg_lock.ts";
 import { displayPgUrl, mapPgError } from "./_pg_errors.ts";
 import { ConnectionError } from "../errors.ts";

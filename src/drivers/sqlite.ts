@@ -6,9 +6,8 @@
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { dirname } from "node:path";
-import type { Row } from "../changes/op.ts";
 import { ConnectionError, QueryError } from "../errors.ts";
-import type { Driver, LockOptions, Queryable, Statement } from "./driver.ts";
+import type { Driver, LockOptions, Queryable, Row, Statement } from "./driver.ts";
 import { lockFile } from "./_sqlite_lock.ts";
 import { bind, convertRow } from "./_sqlite_values.ts";
 

@@ -5,7 +5,7 @@
  * @module
  */
 import { GraphError } from "../errors.ts";
-import type { VersionChange } from "../dialects/dialect.ts";
+import type { VersionChange } from "./version_rows.ts";
 import { ancestorsOf, descendantsOf } from "./_ancestry.ts";
 import { parseTarget } from "./_resolve.ts";
 import type { RevisionMap } from "./revision_map.ts";

@@ -19,7 +19,7 @@
  * @module
  */
 import { GraphError, MultipleHeadsError } from "../errors.ts";
-import type { VersionChange } from "../dialects/dialect.ts";
+import type { VersionChange } from "./version_rows.ts";
 import { ancestorsOf, descendantsOf } from "./_ancestry.ts";
 import { parseTarget, relativeParts } from "./_resolve.ts";
 import type { RevisionMap, RevisionNode } from "./revision_map.ts";

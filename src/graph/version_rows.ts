@@ -26,10 +26,20 @@
  * @module
  */
 import { GraphError } from "../errors.ts";
-import type { VersionChange } from "../dialects/dialect.ts";
 import { ancestorsOf } from "./_ancestry.ts";
 import type { RevisionMap } from "./revision_map.ts";
 import { compareIds } from "./topo_sort.ts";
+
+/**
+ * Rows to remove from and add to the version table for one step. Pure data:
+ * each dialect writes it as statements (`Dialect.versionSql.apply`).
+ */
+export interface VersionChange {
+  /** Revisions whose rows go. */
+  remove: string[];
+  /** Revisions whose rows come. */
+  add: string[];
+}
 
 /** The shape of a {@linkcode VersionChange}, in Alembic's words. */
 export type VersionRowKind =

@@ -4,27 +4,31 @@
  * statement as text with its parameters inlined as literals. Nothing connects
  * to the database.
  *
- * SQLite rebuilds need the table's current shape: a throwaway in-memory SQLite
- * database (the "shadow") replays every statement, including the steps before
- * `FROM`, so the dialect can inspect it exactly as it would a live database.
+ * A dialect that inspects while rendering (SQLite's rebuild reads the table's
+ * current shape) gets a "shadow" from its engine's shadow capability: a
+ * throwaway database (SQLite: in memory) that replays every statement,
+ * including the steps before `FROM`, so the dialect can inspect it exactly as
+ * it would a live database.
  *
  * @module
  */
-import type { MigrationModule, Row } from "../changes/op.ts";
+import type { MigrationModule } from "../changes/op.ts";
 import type { Dialect } from "../dialects/dialect.ts";
-import type { Driver, Queryable, Statement } from "../drivers/driver.ts";
-import { openDriver } from "../drivers/mod.ts";
+import type { Engine } from "../dialects/engine.ts";
+import type { Driver, Queryable, Row, Statement } from "../drivers/driver.ts";
 import type { Step } from "../graph/plan.ts";
 import { OfflineError, StrataError } from "../errors.ts";
 import type { Script } from "../script/script.ts";
-import { runStep } from "../runner/step.ts";
+import { stepArrow } from "../apply/describe.ts";
+import { createOwnTables } from "../apply/own_tables.ts";
+import { runStep } from "../apply/step.ts";
 import { VERSION } from "../version.ts";
 import { messageLine } from "../text.ts";
-import { createOwnTables } from "../runner/own_tables.ts";
 
 /** Options of {@linkcode renderOfflineScript}. */
 export interface OfflineOptions {
-  dialect: Dialect;
+  /** The engine: its dialect writes the statements; its capabilities say how. */
+  engine: Engine;
   /** Steps to replay silently first (base → FROM), so the shadow matches FROM. */
   replay: Step[];
   /** Steps to write. */
@@ -33,7 +37,10 @@ export interface OfflineOptions {
   modules: ReadonlyMap<string, MigrationModule>;
   versionTable: string;
   historyTable: string;
-  /** `migration` (default): BEGIN/COMMIT around each; `run`: one transaction for all. */
+  /**
+   * `migration`: BEGIN/COMMIT around each (none for an engine without
+   * transactional DDL); `run`: one transaction for all.
+   */
   transactionPer: "migration" | "run";
   /** The header's range line, e.g. `upgrade base:e3a90c6b1f57`. */
   range: string;
@@ -103,15 +110,22 @@ const NO_INSPECT: Queryable = {
  * @throws {OfflineError} When a migration needs a live database.
  */
 export async function renderOfflineScript(options: OfflineOptions): Promise<string> {
-  const { dialect } = options;
-  let shadow: Driver | undefined;
-  if (dialect.name === "sqlite") shadow = await openDriver("sqlite::memory:");
+  const { dialect, capabilities } = options.engine;
+  if (options.transactionPer === "run" && !capabilities.transactionalDdl) {
+    throw new StrataError(
+      `Cannot write one transaction for the run: ${options.engine.title} has no transactional DDL`,
+      { exitCode: 2, hint: "use the default --transaction-per migration" },
+    );
+  }
+  const shadow: Driver | undefined = capabilities.shadow.kind === "replay"
+    ? await capabilities.shadow.open()
+    : undefined;
   try {
     const sink = new ScriptSink(dialect, shadow, false);
     const inspector = shadow ?? NO_INSPECT;
     const enums = new Map<string, string[]>();
-    const preamble = dialect.scriptPreamble.map((sql) => ({ sql }));
-    const setup = await createOwnTables(dialect, options, inspector);
+    const preamble = dialect.script.preamble.map((sql) => ({ sql }));
+    const setup = await createOwnTables(dialect, options);
     for (const s of [...preamble, ...setup]) await sink.execute(s);
     for (const step of options.replay) await writeStep(step, sink, inspector, options, enums);
 
@@ -130,30 +144,30 @@ export async function renderOfflineScript(options: OfflineOptions): Promise<stri
     for (const s of preamble) {
       for (const text of dialect.inline(s)) sink.raw(terminate(text));
     }
-    if (options.transactionPer === "run") sink.raw("BEGIN;");
+    const begin = terminate(dialect.script.begin);
+    const commit = terminate(dialect.script.commit);
+    if (options.transactionPer === "run") sink.raw(begin);
     for (const s of setup) {
       for (const text of dialect.inline(s)) sink.raw(terminate(text));
     }
     for (const step of options.steps) {
       const script = options.scripts.get(step.revision)!;
       sink.raw("");
-      const parents = script.downRevisions.length ? script.downRevisions.join(", ") : "<base>";
-      const arrow = step.direction === "up"
-        ? `upgrade ${parents} -> ${step.revision}`
-        : `downgrade ${step.revision} -> ${parents}`;
+      const arrow = stepArrow({ ...step, parents: script.downRevisions });
       sink.comment(`Running ${arrow}: ${messageLine(script.message)}`);
-      const own = options.transactionPer === "migration" && script.transactional;
+      const own = options.transactionPer === "migration" && script.transactional &&
+        capabilities.transactionalDdl;
       if (options.transactionPer === "run" && !script.transactional) {
         throw new StrataError(
           `Migration ${step.revision} has transactional = false and cannot run inside --transaction-per run`,
           { exitCode: 2, hint: "use the default --transaction-per migration" },
         );
       }
-      if (own) sink.raw("BEGIN;");
+      if (own) sink.raw(begin);
       await writeStep(step, sink, inspector, options, enums);
-      if (own) sink.raw("COMMIT;");
+      if (own) sink.raw(commit);
     }
-    if (options.transactionPer === "run") sink.raw("\nCOMMIT;");
+    if (options.transactionPer === "run") sink.raw(`\n${commit}`);
     return sink.lines.join("\n") + "\n";
   } finally {
     await shadow?.close();
@@ -170,12 +184,12 @@ async function writeStep(
   const module = options.modules.get(step.revision)!;
   const script = options.scripts.get(step.revision)!;
   await runStep(module, step, {
-    dialect: options.dialect,
+    dialect: options.engine.dialect,
     q: sink,
     inspector,
     versionTable: options.versionTable,
     isOffline: true,
-    transactional: script.transactional,
+    transactional: script.transactional && options.engine.capabilities.transactionalDdl,
     enums,
     history: { table: options.historyTable, checksum: script.checksum },
   });

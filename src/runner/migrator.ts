@@ -7,27 +7,27 @@
  * @module
  */
 import type { Config } from "../config/resolve.ts";
-import type { Dialect, DialectName } from "../dialects/dialect.ts";
-import { getDialect } from "../dialects/mod.ts";
-import type { Driver, Queryable } from "../drivers/driver.ts";
+import type { Dialect } from "../dialects/dialect.ts";
+import type { Engine } from "../dialects/engine.ts";
+import { type DialectName, engineByName, ENGINES } from "../dialects/registry.ts";
+import type { Driver, Queryable, Statement } from "../drivers/driver.ts";
 import { openDriver } from "../drivers/mod.ts";
 import { RevisionMap } from "../graph/revision_map.ts";
-import { applyVersionChange } from "../graph/version_rows.ts";
 import { planDowngrade, planStamp, planUpgrade, type Step } from "../graph/plan.ts";
 import { discoverScripts } from "../script/discover.ts";
 import { checksumMatches } from "../script/checksum.ts";
 import type { Script } from "../script/script.ts";
-import { resolveTarget } from "../graph/target.ts";
 import { UsageError } from "../errors.ts";
+import { createOwnTables } from "../apply/own_tables.ts";
 import { readVersionRows } from "./version_table.ts";
-import { createOwnTables } from "./own_tables.ts";
 import { appliedChecksums, readHistory } from "./history.ts";
 
 // Loaded on first use, not at startup: a no-op `upgrade`, `current` or
-// `heads` never runs a migration, so it needs neither the module loader, the
-// step runner (and the op recorder behind it) nor the offline writer.
-// `import()` of a literal path stays visible to `deno bundle` and
-// `deno compile`, so both still include these modules.
+// `heads` never runs a migration, so it needs neither the module loader nor
+// the step runner (and the op recorder behind it). `import()` of a literal
+// path stays visible to `deno bundle` and `deno compile`, so both still
+// include these modules. Offline runs (`--sql`) live in `offline/`, which
+// reads a Migrator by shape.
 
 /** One applied step, as reported to `onStep` and returned by upgrade/downgrade. */
 export interface AppliedStep {
@@ -51,19 +51,20 @@ export interface MigratorOptions {
   onBackup?: (path: string) => void;
   /** Overrides the URL's dialect (offline `--dialect`). */
   dialect?: DialectName;
-}
-
-/** Options of {@linkcode Migrator.offline}. */
-export interface OfflineRunOptions {
-  /** @default {"migration"} */
-  transactionPer?: "migration" | "run";
-  /** Adds a timestamp to the header. */
-  timestamp?: Date;
+  /**
+   * Overrides the engine whose dialect and capabilities the run uses (tests,
+   * or an engine not in the registry yet); the connection still opens through
+   * the URL's engine. Wins over {@linkcode MigratorOptions.dialect}.
+   */
+  engine?: Engine<DialectName>;
 }
 
 /** Runs commands for one project directory and database. */
 export class Migrator {
   readonly config: Config;
+  /** The engine: the URL's, or the one the options name. */
+  readonly engine: Engine<DialectName>;
+  /** The engine's dialect. */
   readonly dialect: Dialect;
   #options: MigratorOptions;
   #scripts: Script[] | undefined;
@@ -77,7 +78,8 @@ export class Migrator {
    */
   constructor(config: Config, options: MigratorOptions = {}) {
     this.config = config;
-    this.dialect = getDialect(options.dialect ?? config.url.dialect);
+    this.engine = options.engine ?? engineByName(options.dialect ?? config.url.dialect);
+    this.dialect = this.engine.dialect;
     this.#options = options;
   }
 
@@ -165,56 +167,6 @@ export class Migrator {
     });
   }
 
-  /**
-   * Writes the SQL a live run would execute, without connecting (`--sql`).
-   *
-   * @param direction `up` or `down`.
-   * @param range `TO` or `FROM:TO` (downgrades need `FROM:TO`).
-   * @param options Transaction mode and header timestamp.
-   * @returns The script text.
-   * @throws {OfflineError} When a migration needs a live database.
-   */
-  async offline(
-    direction: "up" | "down",
-    range: string,
-    options: OfflineRunOptions = {},
-  ): Promise<string> {
-    const map = await this.graph();
-    const colon = range.indexOf(":");
-    if (direction === "down" && colon < 0) {
-      throw new UsageError(`Offline downgrade needs a range FROM:TO, got "${range}"`, {
-        hint: "e.g. `strata downgrade e3a9:base --sql` (there is no database to read FROM from)",
-      });
-    }
-    const fromText = colon < 0 ? "base" : range.slice(0, colon) || "base";
-    const to = colon < 0 ? range : range.slice(colon + 1);
-    if (!to) throw new UsageError(`Missing target after ":" in "${range}"`);
-    // FROM may name several revisions ("b1,b2:head"): a database at two heads.
-    const from = [...new Set(fromText.split(",").flatMap((t) => resolveTarget(map, t.trim(), [])))]
-      .sort();
-    const steps = direction === "up" ? planUpgrade(map, from, to) : planDowngrade(map, from, to);
-    const replay = planUpgradeTo(map, from);
-    const byRevision = await this.#scriptMap();
-    const needed = [...new Set([...replay, ...steps].map((s) => s.revision))];
-    const [{ loadModules }, { renderOfflineScript }] = await Promise.all([
-      import("../script/load.ts"),
-      import("../offline/sql_script.ts"),
-    ]);
-    const modules = await loadModules(needed.map((r) => byRevision.get(r)!));
-    return await renderOfflineScript({
-      dialect: this.dialect,
-      replay,
-      steps,
-      scripts: byRevision,
-      modules,
-      versionTable: this.config.versionTable,
-      historyTable: this.config.historyTable,
-      transactionPer: options.transactionPer ?? "migration",
-      range: `${direction === "up" ? "upgrade" : "downgrade"} ${fromText}:${to}`,
-      ...(options.timestamp ? { timestamp: options.timestamp } : {}),
-    });
-  }
-
   async #locked<T>(fn: (driver: Driver) => Promise<T>): Promise<T> {
     const driver = await this.driver();
     const release = await driver.lock(this.config.versionTable, {
@@ -245,30 +197,35 @@ export class Migrator {
       const needed = [...new Set(steps.map((s) => s.revision))].map((r) => byRevision.get(r)!);
       const [{ loadModules }, { runStep, stepFunction }] = await Promise.all([
         import("../script/load.ts"),
-        import("./step.ts"),
+        import("../apply/step.ts"),
       ]);
       const modules = await loadModules(needed);
       // Refuse before the first step, not half-way, when one cannot run.
       for (const step of steps) stepFunction(modules.get(step.revision)!, step);
       const { versionTable, historyTable } = this.config;
+      const setup = await createOwnTables(this.dialect, this.config);
       await driver.transaction(async (tx) => {
-        for (const s of await createOwnTables(this.dialect, this.config, tx)) await tx.execute(s);
+        for (const s of setup) await tx.execute(s);
       });
+      // Without transactional DDL a migration cannot roll back as a whole, so
+      // it runs statement by statement, as a `transactional = false` one does.
+      const { transactionalDdl } = this.engine.capabilities;
       const enums = new Map<string, string[]>();
       const applied: AppliedStep[] = [];
       for (const step of steps) {
         const script = byRevision.get(step.revision)!;
         const module = modules.get(step.revision)!;
         const startedAt = performance.now();
+        const transactional = script.transactional && transactionalDdl;
         const ctx = {
           dialect: this.dialect,
           versionTable,
           isOffline: false,
-          transactional: script.transactional,
+          transactional,
           enums,
           history: { table: historyTable, checksum: script.checksum, startedAt },
         };
-        if (script.transactional) {
+        if (transactional) {
           await driver.transaction((tx) => runStep(module, step, { ...ctx, q: tx }));
         } else {
           await runStep(module, step, { ...ctx, q: driver });
@@ -324,27 +281,48 @@ export class Migrator {
   }
 
   /**
-   * Writes a consistent copy of a SQLite file database next to it (`VACUUM INTO`).
+   * The database file `upgrade --backup` copies, asked of the engine's backup
+   * capability. The CLI calls it before every `--backup` run, so a deploy
+   * script learns on its first run, not on the first that has work to do.
+   *
+   * @returns The file's path.
+   * @throws {UsageError} When the engine takes no backups (the hint names the
+   *   way out, e.g. pg_dump) or the URL names no file (in memory).
+   */
+  backupFile(): string {
+    return this.#backupPlan().file;
+  }
+
+  #backupPlan(): { file: string; statement: (dest: string) => Statement } {
+    const { backup } = this.engine.capabilities;
+    const file = backup.kind === "copyFile" ? backup.file(this.config.url) : undefined;
+    if (backup.kind === "none" || file === undefined) {
+      const able = ENGINES.filter((e) => e.capabilities.backup.kind !== "none").map((e) => e.title);
+      throw new UsageError(`--backup works only with a ${able.join(" or ")} file database`, {
+        hint: backup.kind === "none" ? backup.hint : undefined,
+      });
+    }
+    return { file, statement: backup.statement };
+  }
+
+  /**
+   * Writes a consistent copy of the database file next to it, with the
+   * engine's backup statement (SQLite: `VACUUM INTO`).
    *
    * @param q A connection (default: the migrator's).
    * @returns The backup's path.
-   * @throws {UsageError} For PostgreSQL or an in-memory database.
+   * @throws {UsageError} See {@linkcode Migrator.backupFile}.
    */
   async backup(q?: Queryable): Promise<string> {
-    const url = this.config.url;
-    if (url.dialect !== "sqlite" || url.path === ":memory:") {
-      throw new UsageError("--backup works only with a SQLite file database", {
-        hint: url.dialect === "postgres" ? "use pg_dump for PostgreSQL" : undefined,
-      });
-    }
+    const { file, statement } = this.#backupPlan();
     const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*$/, "");
-    let path = `${url.path}.${stamp}.bak`;
-    for (let n = 1; await exists(path); n++) path = `${url.path}.${stamp}-${n}.bak`;
+    let path = `${file}.${stamp}.bak`;
+    for (let n = 1; await exists(path); n++) path = `${file}.${stamp}-${n}.bak`;
     // Written under a temporary name, then renamed: a run killed while copying
     // never leaves a partial file that looks like a complete backup.
     const partial = `${path}.partial`;
     await Deno.remove(partial).catch(() => {});
-    await (q ?? await this.driver()).execute({ sql: "VACUUM INTO ?", params: [partial] });
+    await (q ?? await this.driver()).execute(statement(partial));
     await Deno.rename(partial, path);
     return path;
   }
@@ -357,18 +335,4 @@ async function exists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-/** The upgrade steps from base to the set `revisions` (the offline replay up to FROM). */
-function planUpgradeTo(map: RevisionMap, revisions: readonly string[]): Step[] {
-  let rows: string[] = [];
-  const all: Step[] = [];
-  for (const rev of revisions) {
-    const steps = planUpgrade(map, rows, rev);
-    for (const step of steps) {
-      rows = applyVersionChange(rows, step.version);
-    }
-    all.push(...steps);
-  }
-  return all;
 }

@@ -6,6 +6,7 @@
 import { basename, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ScriptError } from "../errors.ts";
+import { firstLine } from "../first_line.ts";
 
 /**
  * Imports the module at `path` by absolute `file:` URL. Never relative to
@@ -28,7 +29,7 @@ export async function importScript(path: string): Promise<Record<string, unknown
     return await import(url);
   } catch (cause) {
     const where = locate(cause, url);
-    const what = firstLine(cause).replace(/^TypeError: (SyntaxError: )/, "$1");
+    const what = errorLine(cause).replace(/^TypeError: (SyntaxError: )/, "$1");
     throw new ScriptError(path, `Cannot load migration "${basename(path)}"${where}: ${what}`, {
       cause,
       hint: "fix the file; --debug shows the full error",
@@ -36,14 +37,13 @@ export async function importScript(path: string): Promise<Record<string, unknown
   }
 }
 
-/** The first non-empty line of an error's message, without a stack. */
-export function firstLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  const line = text.split(/\r?\n/).find((l) => l.trim() !== "") ?? "";
+/** The first line of an error's message, after its name unless that is plain `Error`. */
+function errorLine(error: unknown): string {
+  const line = firstLine(error instanceof Error ? error.message : String(error));
   const prefix = error instanceof Error && error.name !== "Error" && !line.startsWith(error.name)
     ? `${error.name}: `
     : "";
-  return (prefix + line.trim()) || "unknown error";
+  return (prefix + line) || "unknown error";
 }
 
 /**

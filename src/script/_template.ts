@@ -1,7 +1,6 @@
 /**
- * The migration template, embedded so that the compiled binary and the bundle
- * (which have no `templates/` directory) can render it. Keep it identical to
- * `templates/migration.ts.tmpl`, the human-readable copy; a test checks.
+ * The migration template, the one copy: embedded as a string so that the
+ * compiled binary and the bundle, which carry no data files, can render it.
  *
  * Placeholders (see `template.ts`): `"{{name}}"` inside double quotes becomes
  * a string literal (quotes chosen as `deno fmt` would); a bare `{{name}}` is
@@ -11,7 +10,7 @@
  * @module
  */
 
-/** The text of `templates/migration.ts.tmpl`. */
+/** The template's text, with `{{name}}` placeholders. */
 export const MIGRATION_TEMPLATE = `/**
  * {{message}}
  *

@@ -95,23 +95,3 @@ export function pgTest(name: string, fn: (db: TestDb) => Promise<void>): void {
     },
   });
 }
-
-/**
- * Awaits `fn`, expecting it to reject with an instance of `cls`.
- *
- * @param fn The call.
- * @param cls The expected error class.
- * @returns The error.
- */
-export async function assertRejects<E extends Error>(
-  fn: () => Promise<unknown>,
-  cls: new (...args: never[]) => E,
-): Promise<E> {
-  try {
-    await fn();
-  } catch (e) {
-    if (e instanceof cls) return e;
-    throw new Error(`Expected ${cls.name}, got: ${e}`);
-  }
-  throw new Error(`Expected ${cls.name}, but it resolved`);
-}

@@ -1,6 +1,8 @@
 /**
- * The PostgreSQL dialect: renders changes, writes version-table statements,
- * introspects a schema, and writes literals for offline scripts.
+ * The PostgreSQL engine: postgres.js behind the driver (loaded only for a
+ * PostgreSQL URL), the dialect that renders changes, writes Strata's own
+ * statements, introspects a schema and writes literals for offline scripts,
+ * and what PostgreSQL can do.
  *
  * Type vocabulary: portable names where one fits (`./types.ts`); defaults as
  * `pg_get_expr()` prints them with casts stripped from literals
@@ -8,20 +10,26 @@
  *
  * @example Rendering a change
  * ```ts
- * import { postgresDialect } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * import { postgresEngine } from "./mod.ts";
  * const ctx = {
  *   transactional: true,
  *   inspectTable: () => Promise.resolve(undefined),
  *   query: () => Promise.resolve([]),
  * };
- * const [stmt] = await postgresDialect.render({ kind: "dropTable", table: "order", ifExists: true }, ctx);
- * console.assert(stmt?.sql === 'DROP TABLE IF EXISTS "order"');
+ * const [stmt] = await postgresEngine.dialect.render(
+ *   { kind: "dropTable", table: "order", ifExists: true },
+ *   ctx,
+ * );
+ * assert.equal(stmt?.sql, 'DROP TABLE IF EXISTS "order"');
  * ```
  *
  * @module
  */
 import { quoteIdent } from "../_common/quote.ts";
+import { historySql } from "../_common/history.ts";
 import type { Dialect } from "../dialect.ts";
+import type { Engine } from "../engine.ts";
 import { defaultSql } from "./defaults.ts";
 import { inline } from "./inline.ts";
 import { introspect } from "./introspect.ts";
@@ -30,27 +38,49 @@ import { render } from "./render.ts";
 import { normalizeType } from "./types.ts";
 import { postgresVersionSql } from "./version.ts";
 
-export { columnType, normalizeType } from "./types.ts";
-export { defaultSql, normalizeDefault, renderDefault } from "./defaults.ts";
-export { inline, inlineParams } from "./inline.ts";
-export { introspect, type IntrospectOptions } from "./introspect.ts";
-export { literal } from "./literal.ts";
-export { render } from "./render.ts";
-export { postgresVersionSql } from "./version.ts";
-
-/**
- * The PostgreSQL {@linkcode Dialect}. `introspect` also accepts
- * `{ schema }` (default `public`).
- */
-export const postgresDialect: Dialect = {
+/** `introspect` also accepts `{ schema }` (default `public`). */
+const dialect: Dialect = {
   name: "postgres",
   render,
-  scriptPreamble: [],
   versionSql: postgresVersionSql,
+  historySql: historySql(render),
+  script: { preamble: [], begin: "BEGIN", commit: "COMMIT" },
   introspect,
   quoteIdent,
   normalizeType,
   defaultSql,
   literal,
   inline,
+};
+
+/**
+ * The PostgreSQL {@linkcode Engine}.
+ *
+ * @example What it can do
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { postgresEngine } from "./mod.ts";
+ * assert.equal(postgresEngine.capabilities.transactionalDdl, true);
+ * assert.equal(postgresEngine.capabilities.backup.kind, "none");
+ * ```
+ */
+export const postgresEngine: Engine<"postgres"> = {
+  name: "postgres",
+  title: "PostgreSQL",
+  // SQLAlchemy's `postgresql+psycopg://` looks up `postgresql`.
+  schemes: ["postgres", "postgresql"],
+  urlExamples: ["postgres://user:password@host:5432/dbname"],
+  async openDriver(url, { readOnly }) {
+    if (url.dialect !== "postgres") throw new Error(`Not a PostgreSQL URL: ${url.dialect}`);
+    const { openPostgres } = await import("../../drivers/postgres.ts");
+    return await openPostgres(url, { readOnly });
+  },
+  dialect,
+  capabilities: {
+    transactionalDdl: true,
+    lock: "advisory",
+    backup: { kind: "none", hint: "use pg_dump for PostgreSQL" },
+    // The renderer never inspects the database, so offline runs need no replay.
+    shadow: { kind: "none" },
+  },
 };

@@ -7,7 +7,7 @@
  */
 import { assertNever, type Change, type ChangeOf } from "../../changes/change.ts";
 import type { Statement } from "../../drivers/driver.ts";
-import { StrataError } from "../../errors.ts";
+import { checkConcurrently } from "../_common/concurrently.ts";
 import { qualify, quoteIdent } from "../_common/quote.ts";
 import type { RenderContext } from "../dialect.ts";
 import { renderDefault } from "./defaults.ts";
@@ -50,15 +50,6 @@ function renderAlterColumn(c: ChangeOf<"alterColumn">): Statement[] {
     out.push(`${alter} RENAME COLUMN ${col} TO ${quoteIdent(patch.rename)}`);
   }
   return out.map((sql) => ({ sql }));
-}
-
-/** `CONCURRENTLY` cannot run inside a transaction block; say so before PostgreSQL does. */
-function checkConcurrently(call: string, name: string, ctx: RenderContext): void {
-  if (!ctx.transactional) return;
-  throw new StrataError(
-    `op.${call}("${name}", …) with concurrently: true needs transactional = false`,
-    { hint: "export const transactional = false" },
-  );
 }
 
 function renderCreateIndex(c: ChangeOf<"createIndex">, ctx: RenderContext): Statement[] {

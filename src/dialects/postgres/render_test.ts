@@ -2,7 +2,8 @@ import { deepStrictEqual as assertEquals } from "node:assert";
 import type { Change, ColumnDef } from "../../changes/change.ts";
 import { StrataError } from "../../errors.ts";
 import { render } from "./render.ts";
-import { assertRejects, testCtx } from "./_test_db.ts";
+import { rejectsWith } from "../../drivers/_test_helpers.ts";
+import { testCtx } from "./_test_db.ts";
 
 function col(name: string, type: string, extra: Partial<ColumnDef> = {}): ColumnDef {
   return { name, type, nullable: true, ...extra };
@@ -233,21 +234,21 @@ Deno.test("render() rejects concurrently: true in a transactional migration", as
     unique: false,
     concurrently: true,
   };
-  const err = await assertRejects(() => render(change, testCtx(true)), StrataError);
+  const err = await rejectsWith(() => render(change, testCtx(true)), StrataError);
   assertEquals(
     err.message,
     'op.createIndex("ix", …) with concurrently: true needs transactional = false',
   );
   assertEquals(err.hint, "export const transactional = false");
   const drop = { kind: "dropIndex", name: "ix", concurrently: true } as Change;
-  await assertRejects(() => render(drop, testCtx(true)), StrataError);
+  await rejectsWith(() => render(drop, testCtx(true)), StrataError);
   assertEquals((await render(drop, testCtx(false)))[0]?.sql, "DROP INDEX CONCURRENTLY ix");
 });
 
 Deno.test("render() rejects an implausible column type", async () => {
   for (const type of ["int; DROP TABLE x", "varchar(10", "text)", "int -- x", "text'"]) {
     const change: Change = { kind: "addColumn", table: "t", column: col("a", type) };
-    const err = await assertRejects(() => render(change, testCtx()), StrataError);
+    const err = await rejectsWith(() => render(change, testCtx()), StrataError);
     assertEquals(err.message, `Unknown column type "${type}" on postgres`);
   }
 });

@@ -6,7 +6,8 @@
  */
 import type { Statement } from "../../drivers/driver.ts";
 import { qualify, quoteIdent } from "../_common/quote.ts";
-import type { VersionChange, VersionSql } from "../dialect.ts";
+import type { VersionSql } from "../dialect.ts";
+import type { VersionChange } from "../../graph/version_rows.ts";
 
 /**
  * Splits `schema.table` (first dot) and quotes each part.

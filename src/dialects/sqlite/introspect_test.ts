@@ -2,8 +2,10 @@ import assert from "node:assert/strict";
 import type { Value } from "../../changes/change.ts";
 import { openTestDb } from "./_test_helpers.ts";
 import { introspect } from "./introspect.ts";
-import { sqliteDialect } from "./mod.ts";
+import { sqliteEngine } from "./mod.ts";
 import { canonicalType, declaredType } from "./types.ts";
+
+const sqliteDialect = sqliteEngine.dialect;
 
 const PORTABLE = [
   "integer",

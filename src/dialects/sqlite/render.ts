@@ -8,6 +8,7 @@ import { assertNever, type Change, type ChangeOf, isSqlExpr } from "../../change
 import type { Statement } from "../../drivers/driver.ts";
 import { StrataError } from "../../errors.ts";
 import type { RenderContext } from "../dialect.ts";
+import { checkConcurrently } from "../_common/concurrently.ts";
 import { quoteIdent } from "../_common/quote.ts";
 import { actionText, columnSql, createTableSql, type EnumLookup, type TableSql } from "./_ddl.ts";
 import { addColumn, alterColumn, alterConstraint, dropColumn } from "./_alter.ts";
@@ -149,25 +150,6 @@ function bulkInsert(change: ChangeOf<"bulkInsert">): Statement[] {
 }
 
 /**
- * SQLite has no `CONCURRENTLY` and builds the index as usual, but a migration
- * asking for it must still say `transactional = false`, as PostgreSQL requires:
- * the same migration file then fails on the developer's SQLite database too,
- * not first in production.
- */
-function checkConcurrently(
-  call: string,
-  name: string,
-  concurrently: boolean | undefined,
-  ctx: RenderContext,
-): void {
-  if (!concurrently || !ctx.transactional) return;
-  throw new StrataError(
-    `op.${call}("${name}", …) with concurrently: true needs transactional = false`,
-    { hint: "export const transactional = false" },
-  );
-}
-
-/**
  * Renders one change to SQLite statements.
  *
  * @param change The recorded change.
@@ -209,14 +191,14 @@ export async function renderSqlite(change: Change, ctx: RenderContext): Promise<
     case "alterColumn":
       return await alterColumn(change, ctx, enums);
     case "createIndex":
-      checkConcurrently("createIndex", change.name, change.concurrently, ctx);
+      if (change.concurrently) checkConcurrently("createIndex", change.name, ctx);
       return one(
         `CREATE ${change.unique ? "UNIQUE " : ""}INDEX ${quoteIdent(change.name)} ON ${t} (${
           change.columns.map(quoteIdent).join(", ")
         })${change.where ? ` WHERE ${change.where}` : ""}`,
       );
     case "dropIndex":
-      checkConcurrently("dropIndex", change.name, change.concurrently, ctx);
+      if (change.concurrently) checkConcurrently("dropIndex", change.name, ctx);
       return one(`DROP INDEX ${quoteIdent(change.name)}`);
     case "createForeignKey":
     case "createUniqueConstraint":

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import type { VersionChange, VersionSql } from "../dialect.ts";
+import type { VersionSql } from "../dialect.ts";
+import type { VersionChange } from "../../graph/version_rows.ts";
 import type { Statement } from "../../drivers/driver.ts";
 import { quoteIdent } from "../_common/quote.ts";
 

@@ -1,19 +1,21 @@
 /**
  * Runs one migration step against a {@linkcode Queryable}: the live runner
- * passes a transaction, the offline writer passes its script sink. Both get
- * the same statements in the same order (DESIGN.md: "one sink for live and
- * offline statements").
+ * (`runner/`) passes a transaction, the offline writer (`offline/`) passes its
+ * script sink. Both get the same statements in the same order (DESIGN.md:
+ * "one sink for live and offline statements"). This folder sits below both,
+ * so neither imports the other.
  *
  * @module
  */
 import type { Change } from "../changes/change.ts";
-import type { MigrationModule, Row } from "../changes/op.ts";
+import type { MigrationModule } from "../changes/op.ts";
 import { type ChangeSink, createOp } from "../changes/recorder.ts";
 import type { Dialect, RenderContext } from "../dialects/dialect.ts";
-import type { Queryable } from "../drivers/driver.ts";
+import type { Queryable, Row } from "../drivers/driver.ts";
 import type { Step } from "../graph/plan.ts";
 import { MigrationError, StrataError } from "../errors.ts";
-import { recordHistory } from "./history.ts";
+import { firstLine } from "../first_line.ts";
+import { describeRevision } from "./describe.ts";
 
 /** Everything a step needs besides the module. */
 export interface StepContext {
@@ -40,11 +42,6 @@ export interface StepContext {
   };
   /** Called with each change before it is carried out (lint, tests, progress). */
   onChange?: (change: Change) => void;
-}
-
-/** Describes a step for messages: `revision 1f2e3d4c5b6a ("add user bio")`. */
-export function describeRevision(revision: string, message?: string): string {
-  return message ? `${revision} ("${message}")` : revision;
 }
 
 function renderContext(ctx: StepContext): RenderContext {
@@ -115,13 +112,15 @@ export async function runStep(
   }
   if (ctx.history) {
     const { table, checksum, startedAt } = ctx.history;
-    const change = recordHistory(table, {
+    const record = {
       revision: step.revision,
       direction: step.direction,
       durationMs: startedAt === undefined ? null : performance.now() - startedAt,
       checksum,
-    });
-    for (const stmt of await ctx.dialect.render(change, render)) await ctx.q.execute(stmt);
+    };
+    for (const stmt of await ctx.dialect.historySql.insert(table, record)) {
+      await ctx.q.execute(stmt);
+    }
   }
 }
 
@@ -164,9 +163,4 @@ function wrapStepError(err: unknown, step: Step, label: string, where: string): 
   return new MigrationError(step.revision, `${verb} ${label} failed${where}: ${firstLine(text)}`, {
     cause: err,
   });
-}
-
-/** The first line of a message (stack traces and SQL context stay out of one-line errors). */
-export function firstLine(text: string): string {
-  return text.split("\n", 1)[0]!.trim();
 }
