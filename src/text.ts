@@ -1,6 +1,6 @@
 /**
- * Small helpers for text that users read: counted nouns and migration
- * messages on one line. Every place that prints a count or a migration's
+ * Small helpers for text that users read: counted nouns, migration messages
+ * on one line, and the first line of an error. Every place that prints a count or a migration's
  * `message` goes through here, so the rules live in one place.
  *
  * @module
@@ -53,4 +53,21 @@ const BREAKS = /[\s\p{Cc}]+/gu;
 export function messageLine(message: string | undefined): string {
   const line = (message ?? "").replace(BREAKS, " ").trim();
   return line === "" ? NO_MESSAGE : line;
+}
+
+/**
+ * The first non-empty line of a message, trimmed.
+ *
+ * @param text A message, possibly several lines long.
+ * @returns Its first non-empty line, or `""` when it has none.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { firstLine } from "./text.ts";
+ * assert.equal(firstLine("\n  syntax error at end of input\nLINE 1: SELEC"), "syntax error at end of input");
+ * ```
+ */
+export function firstLine(text: string): string {
+  return text.split(/\r?\n/).find((line) => line.trim() !== "")?.trim() ?? "";
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { messageLine, NO_MESSAGE, plural } from "./text.ts";
+import { firstLine, messageLine, NO_MESSAGE, plural } from "./text.ts";
 
 Deno.test("plural() uses the singular for exactly one", () => {
   assert.equal(plural(1, "revision"), "1 revision");
@@ -19,4 +19,19 @@ Deno.test("messageLine() puts a message on one clean line", () => {
   assert.equal(messageLine(" \n\t"), NO_MESSAGE);
   assert.equal(messageLine(undefined), NO_MESSAGE);
   assert.equal(NO_MESSAGE, "(no message)");
+});
+
+Deno.test("firstLine() keeps the first non-empty line of a message, trimmed", () => {
+  const cases: [string, string][] = [
+    ["one line", "one line"],
+    [
+      'relation "t" does not exist\nLINE 1: SELECT * FROM t\n        ^',
+      'relation "t" does not exist',
+    ],
+    ["\n\n  after blank lines  \nmore", "after blank lines"],
+    ["windows\r\nline ends", "windows"],
+    ["", ""],
+    [" \n\t\n", ""],
+  ];
+  for (const [text, line] of cases) assert.equal(firstLine(text), line, JSON.stringify(text));
 });

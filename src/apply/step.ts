@@ -14,7 +14,7 @@ import type { Dialect, RenderContext } from "../dialects/dialect.ts";
 import type { Queryable, Row } from "../drivers/driver.ts";
 import type { Step } from "../graph/plan.ts";
 import { MigrationError, StrataError } from "../errors.ts";
-import { firstLine } from "../first_line.ts";
+import { firstLine } from "../text.ts";
 import { describeRevision } from "./describe.ts";
 
 /** Everything a step needs besides the module. */

@@ -6,7 +6,7 @@
 import { basename, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ScriptError } from "../errors.ts";
-import { firstLine } from "../first_line.ts";
+import { firstLine } from "../text.ts";
 
 /**
  * Imports the module at `path` by absolute `file:` URL. Never relative to
