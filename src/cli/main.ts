@@ -80,7 +80,6 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
             lockTimeout: stringOpt(values, "lock-timeout"),
           };
           config = await resolveConfig(flags, env, cwd);
-          if (config.url.dialect === "postgres") out.addSecret(config.url.password);
           if (out.debug) {
             for (const [k, v] of Object.entries(config.source)) out.info(`debug: ${k} from ${v}`);
           }
