@@ -23,6 +23,7 @@ Deno.test("resolveConfig() uses defaults when nothing is set", async () => {
     assertEquals(c.url, {
       dialect: "sqlite",
       path: join(cwd, "strata.db"),
+      mode: "rwc",
       raw: "sqlite:strata.db",
     });
     assertEquals([c.dir, c.versionTable, c.historyTable, c.lockTimeoutMs], [

@@ -27,6 +27,11 @@ export interface OpenDriverOptions {
    * @default {false}
    */
   readOnly?: boolean;
+  /**
+   * PostgreSQL: seconds to wait for the server's login (default: the URL's
+   * `connect_timeout`, else 10).
+   */
+  connectTimeoutS?: number;
 }
 
 /**
@@ -55,7 +60,16 @@ export async function openDriver(
 ): Promise<Driver> {
   const parsed = typeof url === "string" ? parseDatabaseUrl(url, Deno.cwd()) : url;
   const readOnly = options.readOnly ?? false;
-  if (parsed.dialect === "sqlite") return openSqlite(parsed.path, { readOnly });
+  if (parsed.dialect === "sqlite") {
+    // The URL's mode=ro/rw: read-only, or an existing file only.
+    return openSqlite(parsed.path, {
+      readOnly: readOnly || parsed.mode === "ro",
+      create: parsed.mode === "rwc",
+    });
+  }
   const { openPostgres } = await import("./postgres.ts");
-  return await openPostgres(parsed, { readOnly });
+  return await openPostgres(parsed, {
+    readOnly,
+    ...(options.connectTimeoutS ? { connectTimeoutS: options.connectTimeoutS } : {}),
+  });
 }
