@@ -4,7 +4,7 @@
  * @module
  */
 import { resolveTarget } from "../graph/target.ts";
-import { revisionBlock, revisionJson } from "./format.ts";
+import { infos, revisionBlock } from "./format.ts";
 import type { CommandSpec } from "./spec.ts";
 
 /** `strata show`. */
@@ -17,12 +17,12 @@ export const showCommand: CommandSpec = {
   examples: ["strata show ae10", "strata show head", "strata show chat@head"],
   async run(ctx) {
     const map = await (await ctx.migrator()).graph();
-    const revs = resolveTarget(map, ctx.args[0]!, []);
+    const revisions = infos(map, resolveTarget(map, ctx.args[0]!, []));
     if (ctx.out.json) {
-      ctx.out.data({ revisions: revs.map((r) => revisionJson(map, map.get(r))) });
+      ctx.out.data({ revisions });
       return 0;
     }
-    ctx.out.line(revs.map((r) => revisionBlock(map, map.get(r))).join("\n\n"));
+    ctx.out.line(revisions.map(revisionBlock).join("\n\n"));
     return 0;
   },
 };
