@@ -33,7 +33,7 @@ export function settingLines(
   if (template) rows.push(["template", template.path ?? "(built in)", template.source]);
   const width = Math.max(...rows.map(([, v]) => v.length));
   return rows.map(([k, v, src]) =>
-    `${k.padEnd(13)}${src ? `${v.padEnd(Math.min(width, 48))}  (${src})` : v}`.trimEnd()
+    `${k.padEnd(14)}${src ? `${v.padEnd(Math.min(width, 48))}  (${src})` : v}`.trimEnd()
   );
 }
 
