@@ -130,8 +130,8 @@ export async function resolveConfig(
       ...(dialect ? { dialect: dialect.source } : {}),
       ...(template ? { template: template.source } : {}),
     },
-    lookedIn: "-u/--url, STRATA_URL, DATABASE_URL and POSTGRES_* in the environment, " +
-      `${missing(dotEnv.path, dotEnv.found)} and ${missing(file.path, file.found)}`,
+    lookedIn: "-u/--url; STRATA_URL, DATABASE_URL and POSTGRES_* in the environment; " +
+      `${missing(dotEnv.path, dotEnv.found)}; ${missing(file.path, file.found)}`,
   };
 }
 
