@@ -38,9 +38,18 @@ export type { DialectName } from "./dialects/names.ts";
 export type { Schema, Table } from "./schema/model.ts";
 export * from "./errors.ts";
 export { Migrator } from "./runner/migrator.ts";
-export type { AppliedStep, MigratorOptions } from "./runner/migrator.ts";
+export type {
+  AppliedStep,
+  HistoryOptions,
+  MigratorOptions,
+  PendingReport,
+} from "./runner/migrator.ts";
+export type { RevisionInfo } from "./runner/revision_info.ts";
+export type { WaitOptions, WaitResult } from "./runner/wait.ts";
 export { resolveConfig } from "./config/resolve.ts";
-export type { Config } from "./config/resolve.ts";
+export type { Config, ConfigFlags } from "./config/resolve.ts";
+export type { Settings } from "./config/settings.ts";
+export type { DatabaseUrl, SqliteMode } from "./config/url.ts";
 export { VERSION } from "./version.ts";
 export { AUTO_MIGRATE_DISABLED, autoMigrate } from "./auto_migrate.ts";
 export type { AutoMigrateOptions, Logger } from "./auto_migrate.ts";

@@ -128,7 +128,7 @@ async function state(d: Driver): Promise<{ k: number; schema: Schema; history: s
 async function referenceSchemas(url: string, dir: string): Promise<Schema[]> {
   const config = await resolveConfig({ url, dir }, {}, ROOT);
   const migrator = new Migrator(config);
-  const dialect = getDialect(config.url.dialect);
+  const dialect = getDialect(config.url!.dialect);
   const out: Schema[] = [];
   try {
     out.push(await dialect.introspect(await migrator.driver(), { exclude: OWN_TABLES }));

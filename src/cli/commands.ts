@@ -3,7 +3,9 @@
  *
  * @module
  */
+import { configCommand } from "./config.ts";
 import { currentCommand } from "./current.ts";
+import { initCommand } from "./init.ts";
 import { branchesCommand, headsCommand } from "./heads.ts";
 import { historyCommand } from "./history.ts";
 import { pendingCommand } from "./pending.ts";
@@ -13,6 +15,7 @@ import { showCommand } from "./show.ts";
 import type { CommandSpec } from "./spec.ts";
 import { stampCommand } from "./stamp.ts";
 import { downgradeCommand, upgradeCommand } from "./upgrade.ts";
+import { waitCommand } from "./wait.ts";
 
 /** All commands. */
 export const COMMANDS: readonly CommandSpec[] = [
@@ -28,4 +31,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   validateCommand,
   revisionCommand,
   mergeCommand,
+  initCommand,
+  configCommand,
+  waitCommand,
 ];

@@ -4,7 +4,7 @@
  * @module
  */
 import { GraphError } from "../errors.ts";
-import { revisionBlock, revisionJson, revisionTag } from "./format.ts";
+import { revisionBlock, revisionInfo, revisionTag } from "./format.ts";
 import type { CommandSpec } from "./spec.ts";
 
 /** `strata current`. */
@@ -15,6 +15,7 @@ export const currentCommand: CommandSpec = {
   options: { verbose: { type: "boolean", short: "v", description: "show each revision in full" } },
   positionals: { min: 0, max: 0, names: "" },
   examples: ["strata current", "strata -u sqlite:app.db current --verbose"],
+  needsDatabase: () => true,
   async run(ctx) {
     const migrator = await ctx.migrator();
     const map = await migrator.graph();
@@ -27,12 +28,13 @@ export const currentCommand: CommandSpec = {
       }
     }
     if (ctx.out.json) {
-      ctx.out.data({ current: rows.map((r) => revisionJson(map, map.get(r))) });
+      ctx.out.data({ current: rows.map((r) => revisionInfo(map, r)) });
     } else if (rows.length === 0) {
       ctx.out.info("(base: no revision applied)");
     } else {
       for (const r of rows) {
-        ctx.out.line(ctx.values.verbose ? revisionBlock(map, map.get(r)) : revisionTag(map, r));
+        const info = revisionInfo(map, r);
+        ctx.out.line(ctx.values.verbose ? revisionBlock(info) : revisionTag(info));
       }
     }
     return 0;

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { revisionBlock, revisionJson, revisionTag } from "./format.ts";
+import { infos, revisionBlock, revisionTag } from "./format.ts";
 import { messageLine } from "../text.ts";
 import type { CommandSpec } from "./spec.ts";
 
@@ -17,14 +17,13 @@ export const headsCommand: CommandSpec = {
   examples: ["strata heads", "strata heads --json"],
   async run(ctx) {
     const map = await (await ctx.migrator()).graph();
+    const heads = infos(map, map.heads);
     if (ctx.out.json) {
-      ctx.out.data({ heads: map.heads.map((h) => revisionJson(map, map.get(h))) });
+      ctx.out.data({ heads });
       return 0;
     }
-    for (const h of map.heads) {
-      ctx.out.line(
-        ctx.values.verbose ? revisionBlock(map, map.get(h)) + "\n" : revisionTag(map, h),
-      );
+    for (const h of heads) {
+      ctx.out.line(ctx.values.verbose ? revisionBlock(h) + "\n" : revisionTag(h));
     }
     return 0;
   },
@@ -42,24 +41,15 @@ export const branchesCommand: CommandSpec = {
   examples: ["strata branches"],
   async run(ctx) {
     const map = await (await ctx.migrator()).graph();
-    const points = map.topoOrder().filter((r) => map.isBranchPoint(r)).reverse();
+    const points = infos(map, map.topoOrder().filter((r) => map.isBranchPoint(r)).reverse());
     if (ctx.out.json) {
-      ctx.out.data({
-        branches: points.map((p) => ({
-          ...revisionJson(map, map.get(p)),
-          children: map.children(p),
-        })),
-      });
+      ctx.out.data({ branches: points });
       return 0;
     }
     for (const p of points) {
-      ctx.out.line(
-        ctx.values.verbose
-          ? revisionBlock(map, map.get(p))
-          : `${revisionTag(map, p)} (branchpoint)`,
-      );
-      for (const c of map.children(p)) {
-        ctx.out.line(`  -> ${revisionTag(map, c)}, ${messageLine(map.get(c).message)}`);
+      ctx.out.line(ctx.values.verbose ? revisionBlock(p) : `${revisionTag(p)} (branchpoint)`);
+      for (const c of infos(map, p.children)) {
+        ctx.out.line(`  -> ${revisionTag(c)}, ${messageLine(c.message)}`);
       }
     }
     return 0;

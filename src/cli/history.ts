@@ -3,8 +3,7 @@
  *
  * @module
  */
-import { historyRange } from "../graph/plan.ts";
-import { historyLine, revisionBlock, revisionJson } from "./format.ts";
+import { historyLine, revisionBlock } from "./format.ts";
 import { type CommandSpec, stringOpt } from "./spec.ts";
 
 /** `strata history`. */
@@ -30,22 +29,16 @@ export const historyCommand: CommandSpec = {
   ],
   async run(ctx) {
     const migrator = await ctx.migrator();
-    const map = await migrator.graph();
-    const range = stringOpt(ctx.values, "rev");
-    const needDb = ctx.values["indicate-current"] === true ||
-      (range?.includes("current") ?? false) ||
-      (range !== undefined && /(^|:)[-+]\d/.test(range));
-    const rows = needDb ? await migrator.current() : [];
-    const current = ctx.values["indicate-current"] ? new Set(rows) : undefined;
-    const nodes = historyRange(map, range, rows);
+    const revisions = await migrator.history({
+      range: stringOpt(ctx.values, "rev"),
+      indicateCurrent: ctx.values["indicate-current"] === true,
+    });
     if (ctx.out.json) {
-      ctx.out.data({ history: nodes.map((n) => revisionJson(map, n, current)) });
+      ctx.out.data({ history: revisions });
       return 0;
     }
-    for (const n of nodes) {
-      ctx.out.line(
-        ctx.values.verbose ? revisionBlock(map, n, current) + "\n" : historyLine(map, n, current),
-      );
+    for (const r of revisions) {
+      ctx.out.line(ctx.values.verbose ? revisionBlock(r) + "\n" : historyLine(r));
     }
     return 0;
   },

@@ -4,13 +4,14 @@
  *
  * @module
  */
-import { resolveConfig } from "../config/resolve.ts";
+import { noDatabaseError, resolveConfig } from "../config/resolve.ts";
 import type { Config, ConfigFlags } from "../config/resolve.ts";
 import { UsageError } from "../errors.ts";
 import { Migrator } from "../runner/migrator.ts";
 import { VERSION } from "../version.ts";
 import { parseCommandArgs, splitArgs } from "./args.ts";
 import { COMMANDS } from "./commands.ts";
+import { settingLines } from "./config.ts";
 import { commandHelp, mainHelp } from "./help.ts";
 import { Output } from "./output.ts";
 import { stepLine } from "./upgrade.ts";
@@ -80,9 +81,8 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
             lockTimeout: stringOpt(values, "lock-timeout"),
           };
           config = await resolveConfig(flags, env, cwd);
-          if ("password" in config.url) out.addSecret(config.url.password);
           if (out.debug) {
-            for (const [k, v] of Object.entries(config.source)) out.info(`debug: ${k} from ${v}`);
+            for (const line of settingLines(config)) out.info(`debug: ${line}`);
           }
         }
         return config;
@@ -100,6 +100,10 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
         return migrator;
       },
     };
+    if (spec.needsDatabase?.(values)) {
+      const resolved = await ctx.config();
+      if (resolved.url === undefined) throw noDatabaseError(resolved);
+    }
     return await spec.run(ctx);
   } catch (err) {
     return out.error(err);

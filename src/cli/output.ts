@@ -1,13 +1,20 @@
 /**
  * Where the CLI writes: data and progress to stdout, `error:`/`hint:`/warnings
- * to stderr. Every line passes through password redaction.
+ * to stderr. Every line passes through password redaction by URL structure
+ * (`config/redact.ts`).
+ *
+ * A reader that goes away (`strata history | head -1`) closes stdout: the
+ * next write fails with EPIPE. That is not an error of the command: further
+ * output is dropped and the command finishes as it would have (an `upgrade`
+ * is not cut off between migrations because nobody reads its log), with its
+ * own exit code.
  *
  * @module
  */
+import { redactText } from "../config/redact.ts";
 import { StrataError } from "../errors.ts";
 
 const encoder = new TextEncoder();
-const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#\s@]*:)([^@/\s]*)@/gi;
 
 /** A writable text stream. */
 export interface Writer {
@@ -18,7 +25,7 @@ export interface Writer {
 export class Output {
   #stdout: Writer;
   #stderr: Writer;
-  #secrets: string[] = [];
+  #closed = new Set<Writer>();
   /** `--json`: commands print one JSON document instead of text. */
   json = false;
   /** `--debug`: errors print their stack and causes. */
@@ -33,26 +40,24 @@ export class Output {
     this.#stderr = stderr;
   }
 
-  /** Registers a secret (a password) that must never be printed. */
-  addSecret(secret: string | undefined): void {
-    if (secret && secret.length > 0) this.#secrets.push(secret, encodeURIComponent(secret));
+  /** Masks the password of anything URL-shaped (`scheme://user:***@host`). */
+  redact(text: string): string {
+    return redactText(text);
   }
 
-  /** Replaces URL passwords and registered secrets with `***`. */
-  redact(text: string): string {
-    let out = text.replace(URL_PASSWORD, "$1***@");
-    for (const s of this.#secrets) out = out.replaceAll(s, "***");
-    return out;
+  /** Whether stdout's reader has gone away (its output is being dropped). */
+  get stdoutClosed(): boolean {
+    return this.#closed.has(this.#stdout);
   }
 
   /** Writes a line to stdout. */
   line(text = ""): void {
-    writeAll(this.#stdout, this.redact(text) + "\n");
+    this.#write(this.#stdout, this.redact(text) + "\n");
   }
 
   /** Writes raw text to stdout (no newline added). */
   raw(text: string): void {
-    writeAll(this.#stdout, this.redact(text));
+    this.#write(this.#stdout, this.redact(text));
   }
 
   /** Writes a JSON document to stdout. */
@@ -62,7 +67,7 @@ export class Output {
 
   /** Writes a line to stderr. */
   info(text: string): void {
-    writeAll(this.#stderr, this.redact(text) + "\n");
+    this.#write(this.#stderr, this.redact(text) + "\n");
   }
 
   /** Writes `warning: …` to stderr. */
@@ -98,14 +103,20 @@ export class Output {
       if (e) this.info("caused by:");
     }
   }
+
+  #write(w: Writer, text: string): void {
+    if (this.#closed.has(w)) return;
+    const bytes = encoder.encode(text);
+    let off = 0;
+    try {
+      while (off < bytes.length) off += w.writeSync(bytes.subarray(off));
+    } catch (e) {
+      if (!(e instanceof Deno.errors.BrokenPipe)) throw e;
+      this.#closed.add(w);
+    }
+  }
 }
 
 function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, " ").trim();
-}
-
-function writeAll(w: Writer, text: string): void {
-  const bytes = encoder.encode(text);
-  let off = 0;
-  while (off < bytes.length) off += w.writeSync(bytes.subarray(off));
 }

@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { planUpgrade } from "../graph/plan.ts";
 import { EXIT } from "../errors.ts";
 import { messageLine } from "../text.ts";
 import type { CommandSpec } from "./spec.ts";
@@ -21,27 +20,21 @@ export const pendingCommand: CommandSpec = {
     "strata pending                 # before a deploy: is the schema current?",
     "strata pending heads --json",
   ],
+  needsDatabase: () => true,
   async run(ctx) {
     const migrator = await ctx.migrator();
-    const map = await migrator.graph();
-    const rows = await migrator.current();
-    const steps = planUpgrade(map, rows, ctx.args[0] ?? "head");
+    const { current, pending } = await migrator.pending(ctx.args[0] ?? "head");
     if (ctx.out.json) {
       ctx.out.data({
-        current: rows,
-        pending: steps.map((s) => ({
-          revision: s.revision,
-          message: map.get(s.revision).message ?? "",
-        })),
+        current,
+        pending: pending.map((p) => ({ revision: p.revision, message: p.message })),
       });
-    } else if (steps.length === 0) {
-      ctx.out.line(`Up to date: database is at ${rows.length ? rows.join(", ") : "<base>"}`);
+    } else if (pending.length === 0) {
+      ctx.out.line(`Up to date: database is at ${current.length ? current.join(", ") : "<base>"}`);
     } else {
-      for (const s of steps) {
-        ctx.out.line(`${s.revision}  ${messageLine(map.get(s.revision).message)}`);
-      }
-      ctx.out.info(`${steps.length} migration${steps.length === 1 ? "" : "s"} pending`);
+      for (const p of pending) ctx.out.line(`${p.revision}  ${messageLine(p.message)}`);
+      ctx.out.info(`${pending.length} migration${pending.length === 1 ? "" : "s"} pending`);
     }
-    return steps.length === 0 ? EXIT.OK : EXIT.CHECK;
+    return pending.length === 0 ? EXIT.OK : EXIT.CHECK;
   },
 };

@@ -9,6 +9,13 @@ import { resolveTarget } from "../graph/target.ts";
 import { newRevisionId, writeMigration } from "../script/template.ts";
 import { relative } from "node:path";
 import { type CommandContext, type CommandSpec, stringOpt, stringsOpt } from "./spec.ts";
+import { projectTemplate, readTemplate } from "./_template.ts";
+
+/** The project's template text, or `undefined` for the built-in one. */
+async function templateText(ctx: CommandContext): Promise<{ template?: string }> {
+  const text = await readTemplate(await projectTemplate(await ctx.config(), ctx.cwd));
+  return text === undefined ? {} : { template: text };
+}
 
 const REV_ID = /^[A-Za-z0-9][A-Za-z0-9_]{0,63}$/; // "_x_msg.ts" would be skipped by discovery
 
@@ -30,6 +37,17 @@ function requireMessage(ctx: CommandContext, name: string): string {
 }
 
 async function graphOrEmpty(ctx: CommandContext): Promise<RevisionMap | undefined> {
+  const dir = (await ctx.config()).dir;
+  const info = await Deno.stat(dir).catch(() => null);
+  if (info === null) {
+    throw new UsageError(
+      `Cannot find the migrations directory "${relative(ctx.cwd, dir) || dir}"`,
+      {
+        hint: "run `strata init --url URL` (or --dialect sqlite|postgres) to set up a project, " +
+          "or point --dir at your migrations",
+      },
+    );
+  }
   const migrator = await ctx.migrator();
   const scripts = await migrator.scripts();
   return scripts.length ? await migrator.graph() : undefined;
@@ -46,8 +64,11 @@ export const revisionCommand: CommandSpec = {
   name: "revision",
   summary: "Write a new migration file",
   usage: "revision -m MSG [--head REV] [--branch-label L] [--depends-on REV] [--rev-id ID]",
-  description:
+  description: [
     "The new revision's parent is the single head, or --head (use --head base to start a new branch).",
+    "The file comes from the project's template: `template` in strata.json, else",
+    "templates/migration.ts.tmpl if present (`strata init --template` writes one), else the built-in one.",
+  ].join("\n"),
   options: {
     message: { type: "string", short: "m", arg: "MSG", description: "what the migration does" },
     head: { type: "string", arg: "REV", description: "parent revision (default: the head)" },
@@ -87,6 +108,7 @@ export const revisionCommand: CommandSpec = {
       message,
       branchLabels: stringsOpt(ctx.values, "branch-label"),
       dependsOn,
+      ...await templateText(ctx),
     });
     return report(ctx, path, revision);
   },
@@ -120,6 +142,7 @@ export const mergeCommand: CommandSpec = {
       downRevision: parents.sort(),
       message,
       branchLabels: stringsOpt(ctx.values, "branch-label"),
+      ...await templateText(ctx),
     });
     return report(ctx, path, revision);
   },

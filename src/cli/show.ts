@@ -4,7 +4,7 @@
  * @module
  */
 import { resolveTarget, targetNeedsCurrent } from "../graph/target.ts";
-import { revisionBlock, revisionJson } from "./format.ts";
+import { infos, revisionBlock } from "./format.ts";
 import type { CommandSpec } from "./spec.ts";
 
 /** `strata show`. */
@@ -19,13 +19,13 @@ export const showCommand: CommandSpec = {
     const migrator = await ctx.migrator();
     const map = await migrator.graph();
     const rows = targetNeedsCurrent(ctx.args[0]!) ? await migrator.current() : [];
-    const revs = resolveTarget(map, ctx.args[0]!, rows);
+    const revisions = infos(map, resolveTarget(map, ctx.args[0]!, rows));
     if (ctx.out.json) {
-      ctx.out.data({ revisions: revs.map((r) => revisionJson(map, map.get(r))) });
+      ctx.out.data({ revisions });
       return 0;
     }
-    if (revs.length === 0) ctx.out.info("(base: no revision)");
-    else ctx.out.line(revs.map((r) => revisionBlock(map, map.get(r))).join("\n\n"));
+    if (revisions.length === 0) ctx.out.info("(base: no revision)");
+    else ctx.out.line(revisions.map(revisionBlock).join("\n\n"));
     return 0;
   },
 };

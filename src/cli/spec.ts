@@ -51,6 +51,13 @@ export interface CommandSpec {
   positionals: { min: number; max: number; names: string };
   /** Examples, each `command line  # what it does`. */
   examples: string[];
+  /**
+   * Whether this run touches the database: when it does and none is
+   * configured, the dispatcher refuses (exit 2) before anything else runs.
+   * Commands that only sometimes read it (`history -i`) leave this out; the
+   * Migrator refuses when they get there.
+   */
+  needsDatabase?: (values: OptionValues) => boolean;
   /** Runs the command; returns the exit code. */
   run(ctx: CommandContext): Promise<number>;
 }

@@ -19,6 +19,7 @@ export const stampCommand: CommandSpec = {
     "strata stamp base             # forget every applied revision",
     "strata stamp --purge ae10     # reset to ae10 whatever the table holds",
   ],
+  needsDatabase: () => true,
   async run(ctx) {
     const migrator = await ctx.migrator();
     const rows = await migrator.stamp(ctx.args, ctx.values.purge === true);

@@ -9,6 +9,8 @@ import { stepArrow } from "../apply/describe.ts";
 import { engineByName, ENGINES } from "../dialects/registry.ts";
 import { UsageError } from "../errors.ts";
 import { messageLine } from "../text.ts";
+import { noDatabaseError } from "../config/resolve.ts";
+import { waitUntilReady } from "./wait.ts";
 import { Migrator } from "../runner/migrator.ts";
 import { type CommandContext, type CommandSpec, type OptionSpec, stringOpt } from "./spec.ts";
 
@@ -50,7 +52,14 @@ async function offline(ctx: CommandContext, direction: "up" | "down"): Promise<n
   if (per !== "migration" && per !== "run") {
     throw new UsageError(`Unknown --transaction-per "${per}"`, { hint: "use migration or run" });
   }
-  const migrator = new Migrator(await ctx.config(), dialect ? { dialect } : {});
+  const config = await ctx.config();
+  if (dialect === undefined && config.dialect === undefined) {
+    throw new UsageError("--sql needs a dialect: no --dialect and no database configured", {
+      hint: `pass --dialect sqlite or --dialect postgres (--sql never connects), or a URL; ` +
+        `looked in ${config.lookedIn}`,
+    });
+  }
+  const migrator = new Migrator(config, dialect ? { dialect } : {});
   const range = ctx.args[0] ?? "head";
   // Loaded only for --sql: the writer brings the step runner and the recorder.
   const { runOffline } = await import("../offline/run_offline.ts");
@@ -79,9 +88,17 @@ async function migrate(ctx: CommandContext, direction: "up" | "down"): Promise<n
       throw new UsageError(`--${name} only goes with --sql`);
     }
   }
+  if (ctx.values["wait-timeout"] !== undefined && ctx.values.wait !== true) {
+    throw new UsageError("--wait-timeout only goes with --wait");
+  }
   const migrator = await ctx.migrator();
+  const url = migrator.config.url;
+  if (url === undefined) throw noDatabaseError(migrator.config);
   // Refuse on every run, not only on the deploy that has something pending.
   if (ctx.values.backup === true) migrator.backupFile();
+  if (ctx.values.wait === true) {
+    await waitUntilReady(ctx, migrator, stringOpt(ctx.values, "wait-timeout"), false);
+  }
   const target = ctx.args[0] ?? "head";
   const started = performance.now();
   const steps = direction === "up"
@@ -120,6 +137,15 @@ export const upgradeCommand: CommandSpec = {
     "an exclusive migration lock, so concurrent runs apply each migration once.",
   ].join("\n"),
   options: {
+    wait: {
+      type: "boolean",
+      description: "first wait until the database accepts connections (as `strata wait`)",
+    },
+    "wait-timeout": {
+      type: "string",
+      arg: "SECONDS",
+      description: "with --wait: give up after this long (default 60)",
+    },
     backup: {
       type: "boolean",
       description:
@@ -133,10 +159,12 @@ export const upgradeCommand: CommandSpec = {
     "strata upgrade heads           # every branch to its head",
     "strata upgrade +1              # one step",
     "strata upgrade --backup        # SQLite: keep a copy of the file first",
+    "strata upgrade --wait          # container entrypoint: wait for the database, then migrate",
     "strata -u postgres://app@db/app upgrade ae10",
     "strata upgrade head --sql -o migrations.sql --dialect postgres   # script for a DBA",
     "strata upgrade 3c0a:head --sql                                     # from 3c0a onwards",
   ],
+  needsDatabase: (values) => values.sql !== true,
   run: (ctx) => migrate(ctx, "up"),
 };
 
@@ -154,5 +182,6 @@ export const downgradeCommand: CommandSpec = {
     "strata downgrade 1f2e          # back to revision 1f2e…",
     "strata downgrade head:base --sql > rollback.sql",
   ],
+  needsDatabase: (values) => values.sql !== true,
   run: (ctx) => migrate(ctx, "down"),
 };

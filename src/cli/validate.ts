@@ -17,6 +17,7 @@ export const validateCommand: CommandSpec = {
   options: {},
   positionals: { min: 0, max: 0, names: "" },
   examples: ["strata validate", "strata -u $DATABASE_URL validate --json"],
+  needsDatabase: () => true,
   async run(ctx) {
     const migrator = await ctx.migrator();
     const findings: string[] = [];

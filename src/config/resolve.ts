@@ -2,25 +2,41 @@
  * Resolving settings from their layers. Precedence, highest first:
  * command-line flags, the real environment, `.env` in the working directory,
  * a config file (`strata.json` in the working directory, or `--config PATH`),
- * and defaults.
+ * and defaults. There is no default database (see `_database_url.ts` for how
+ * a URL and `POSTGRES_*` parts combine).
  *
- * Each layer is read on its own. Within an environment layer the URL comes
- * from `STRATA_URL`, else `DATABASE_URL`, else `POSTGRES_*` parts (only when
- * that layer sets `POSTGRES_HOST`; port 5432, user `postgres` and database =
- * user by default). Relative paths in a config file (the directory, a SQLite
- * path) are relative to the file's directory; elsewhere to `cwd`.
+ * Relative paths in a config file (the directory, a SQLite path, the
+ * template) are relative to the file's directory; elsewhere to `cwd`.
  *
  * @module
  */
-import { dirname, isAbsolute, join, resolve } from "node:path";
+import { isAbsolute, resolve } from "node:path";
 import { ConfigError } from "../errors.ts";
-import { readDotEnv } from "./env.ts";
-import { type DatabaseUrl, parseDatabaseUrl } from "./url.ts";
+import { DIALECT_NAMES, type DialectName } from "../dialects/names.ts";
+import { loadDotEnv } from "./env.ts";
+import { resolveUrl } from "./_database_url.ts";
+import {
+  type ConfigFlags,
+  envLayer,
+  fileLayer,
+  flagLayer,
+  type Found,
+  type Layer,
+  type Setting,
+} from "./_layers.ts";
+import type { DatabaseUrl } from "./url.ts";
+
+export type { ConfigFlags } from "./_layers.ts";
 
 /** The resolved configuration of one run. */
 export interface Config {
-  /** The database. */
-  url: DatabaseUrl;
+  /** The database, or `undefined` when none is configured anywhere. */
+  url: DatabaseUrl | undefined;
+  /**
+   * The engine the project targets: the URL's, else `dialect` in the config
+   * file (which then also refuses a URL of another engine).
+   */
+  dialect: DialectName | undefined;
   /** Absolute path of the migrations directory. */
   dir: string;
   /** Name of the version table (may be schema-qualified). */
@@ -29,36 +45,20 @@ export interface Config {
   historyTable: string;
   /** How long to wait for the migration lock, in milliseconds. */
   lockTimeoutMs: number;
-  /** Which layer each setting came from (e.g. `"env DATABASE_URL"`), for `--debug`. */
+  /** Absolute path of the project's migration template, when one is configured. */
+  template: string | undefined;
+  /**
+   * Where each setting came from, e.g. `{ url: "env POSTGRES_HOST, .env DATABASE_URL",
+   * dir: "default" }` (`"none"` for a missing URL).
+   */
   source: Record<string, string>;
+  /** Where a database URL was looked for, for the message when there is none. */
+  lookedIn: string;
 }
 
-/** Command-line flags that carry settings. */
-export interface ConfigFlags {
-  /** `-u/--url`. */
-  url?: string | undefined;
-  /** `-d/--dir`. */
-  dir?: string | undefined;
-  /** `--config PATH`: the config file to read instead of `strata.json`. */
-  config?: string | undefined;
-  /** `--lock-timeout SECONDS`. */
-  lockTimeout?: string | undefined;
-}
-
-/** Keys a config file may hold. */
-const FILE_KEYS = ["url", "dir", "versionTable", "historyTable", "lockTimeout"] as const;
 const DEFAULT_LOCK_TIMEOUT_S = 300;
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
-
-/** One candidate value: where it came from and what to resolve paths against. */
-interface Found {
-  value: string;
-  source: string;
-  base: string;
-}
-
-type Setting = "url" | "dir" | "versionTable" | "historyTable" | "lockTimeout";
-type Layer = (key: Setting) => Found | undefined;
+/** Engines a config file's `dialect` may name. */
 
 /**
  * Resolves the configuration of a run.
@@ -66,17 +66,21 @@ type Layer = (key: Setting) => Found | undefined;
  * @param flags Settings given on the command line.
  * @param env The real environment (e.g. `Deno.env.toObject()`).
  * @param cwd The working directory (absolute).
- * @returns The configuration.
- * @throws {ConfigError} For a malformed URL, a bad table name or timeout, an
- *   unreadable or invalid config file, or an unknown key in it.
+ * @returns The configuration; `url` is `undefined` when no layer names a database.
+ * @throws {ConfigError} For a malformed URL or port, a bad table name or
+ *   timeout, an unreadable or invalid config file, an unknown key in it, or a
+ *   URL whose engine differs from the file's `dialect`.
  *
- * @example Defaults
+ * @example Nothing configured: no database, default directory
  * ```ts
  * import { resolveConfig } from "./resolve.ts";
- * const cwd = await Deno.makeTempDir();
+ * import assert from "node:assert";
+ * const cwd = await Deno.realPath(await Deno.makeTempDir());
  * const config = await resolveConfig({}, {}, cwd);
- * console.assert(config.url.dialect === "sqlite" && config.dir === `${cwd}/migrations`);
- * console.assert(config.lockTimeoutMs === 300_000 && config.source.url === "default");
+ * assert.equal(config.url, undefined);
+ * assert.equal(config.dir, `${cwd}/migrations`);
+ * assert.equal(config.lockTimeoutMs, 300_000);
+ * await Deno.remove(cwd, { recursive: true });
  * ```
  */
 export async function resolveConfig(
@@ -84,152 +88,117 @@ export async function resolveConfig(
   env: Record<string, string>,
   cwd: string,
 ): Promise<Config> {
+  const dotEnv = await loadDotEnv(cwd);
+  const file = await fileLayer(flags.config, cwd);
   const layers: Layer[] = [
     flagLayer(flags, cwd),
     envLayer(env, "env", cwd),
-    envLayer(await readDotEnv(cwd), ".env", cwd),
-    await fileLayer(flags.config, cwd),
+    envLayer(dotEnv.vars, ".env", cwd),
+    file,
   ];
-  const pick = (key: Setting, fallback: string): Found => {
+  const pick = (key: Setting, fallback: string | undefined): Found | undefined => {
     for (const layer of layers) {
-      const found = layer(key);
+      const found = layer.value(key);
       if (found !== undefined) return found;
     }
-    return { value: fallback, source: "default", base: cwd };
+    return fallback === undefined ? undefined : { value: fallback, source: "default", base: cwd };
   };
 
-  const url = pick("url", "sqlite:strata.db");
-  const dir = pick("dir", "migrations");
-  const versionTable = pick("versionTable", "strata_version");
-  const historyTable = pick("historyTable", "strata_history");
-  const lockTimeout = pick("lockTimeout", String(DEFAULT_LOCK_TIMEOUT_S));
+  const { url, sources } = resolveUrl(layers);
+  const dir = pick("dir", "migrations")!;
+  const versionTable = pick("versionTable", "strata_version")!;
+  const historyTable = pick("historyTable", "strata_history")!;
+  const lockTimeout = pick("lockTimeout", String(DEFAULT_LOCK_TIMEOUT_S))!;
+  const dialect = pick("dialect", undefined);
+  const template = pick("template", undefined);
+  const missing = (path: string, found: boolean) => found ? path : `${path} (not found)`;
   return {
-    url: parseUrlFrom(url),
-    dir: isAbsolute(dir.value) ? dir.value : resolve(dir.base, dir.value),
+    url,
+    dialect: checkDialect(dialect, url, sources),
+    dir: absolute(dir),
     versionTable: tableName(versionTable, "version table"),
     historyTable: tableName(historyTable, "history table"),
     lockTimeoutMs: seconds(lockTimeout) * 1000,
+    template: template === undefined ? undefined : absolute(template),
     source: {
-      url: url.source,
+      url: sources.length ? sources.join(", ") : "none",
       dir: dir.source,
       versionTable: versionTable.source,
       historyTable: historyTable.source,
       lockTimeoutMs: lockTimeout.source,
+      ...(dialect ? { dialect: dialect.source } : {}),
+      ...(template ? { template: template.source } : {}),
     },
+    lookedIn: "-u/--url; STRATA_URL, DATABASE_URL and POSTGRES_* in the environment; " +
+      `${missing(dotEnv.path, dotEnv.found)}; ${missing(file.path, file.found)}`,
   };
 }
 
-function flagLayer(flags: ConfigFlags, cwd: string): Layer {
-  return (key) => {
-    if (key === "url" && flags.url) return { value: flags.url, source: "flag --url", base: cwd };
-    if (key === "dir" && flags.dir) return { value: flags.dir, source: "flag --dir", base: cwd };
-    if (key === "lockTimeout" && flags.lockTimeout) {
-      return { value: flags.lockTimeout, source: "flag --lock-timeout", base: cwd };
-    }
-    return undefined;
-  };
+/**
+ * The error for a command that needs a database when none is configured:
+ * exit 2, naming where Strata looked.
+ *
+ * @param config The configuration without a URL.
+ * @returns The error to throw.
+ *
+ * @example
+ * ```ts
+ * import { noDatabaseError, resolveConfig } from "./resolve.ts";
+ * import assert from "node:assert";
+ * const cwd = await Deno.makeTempDir();
+ * const err = noDatabaseError(await resolveConfig({}, {}, cwd));
+ * assert.equal(err.exitCode, 2);
+ * assert.match(err.message, /DATABASE_URL/);
+ * await Deno.remove(cwd, { recursive: true });
+ * ```
+ */
+export function noDatabaseError(config: Pick<Config, "lookedIn">): ConfigError {
+  return new ConfigError(`No database configured: looked in ${config.lookedIn}`, {
+    hint: "pass -u URL (e.g. -u sqlite:app.db), set DATABASE_URL, or run " +
+      "`strata init --url URL`; Strata never picks a database by itself",
+  });
 }
 
-/** Environment variable names for each setting other than the URL. */
-const ENV_NAMES: Record<Exclude<Setting, "url">, string> = {
-  dir: "STRATA_DIR",
-  versionTable: "STRATA_VERSION_TABLE",
-  historyTable: "STRATA_HISTORY_TABLE",
-  lockTimeout: "STRATA_LOCK_TIMEOUT",
-};
-
-function envLayer(vars: Record<string, string>, label: string, cwd: string): Layer {
-  // Empty values count as unset: `FOO=` in compose files and CI is common.
-  const get = (name: string) => (vars[name] ? vars[name] : undefined);
-  return (key) => {
-    if (key !== "url") {
-      const name = ENV_NAMES[key];
-      const value = get(name);
-      return value === undefined ? undefined : { value, source: `${label} ${name}`, base: cwd };
-    }
-    for (const name of ["STRATA_URL", "DATABASE_URL"]) {
-      const value = get(name);
-      if (value !== undefined) return { value, source: `${label} ${name}`, base: cwd };
-    }
-    const host = get("POSTGRES_HOST");
-    if (host === undefined) return undefined;
-    const url = new URL("postgres://x");
-    url.hostname = host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
-    url.port = get("POSTGRES_PORT") ?? "5432";
-    const user = get("POSTGRES_USER") ?? "postgres";
-    url.username = encodeURIComponent(user);
-    const password = get("POSTGRES_PASSWORD");
-    if (password !== undefined) url.password = encodeURIComponent(password);
-    url.pathname = `/${encodeURIComponent(get("POSTGRES_DB") ?? user)}`;
-    return { value: url.toString(), source: `${label} POSTGRES_*`, base: cwd };
-  };
-}
-
-async function fileLayer(path: string | undefined, cwd: string): Promise<Layer> {
-  const file = path === undefined ? join(cwd, "strata.json") : resolve(cwd, path);
-  let text: string;
-  try {
-    text = await Deno.readTextFile(file);
-  } catch (e) {
-    if (path === undefined && e instanceof Deno.errors.NotFound) return () => undefined;
-    throw new ConfigError(`Cannot read config file "${file}": ${(e as Error).message}`, {
-      hint: path === undefined ? "fix its permissions" : "check the --config path",
-      cause: e,
-    });
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    throw new ConfigError(`Cannot parse config file "${file}": ${(e as Error).message}`, {
-      hint: "it must be a JSON object",
-    });
-  }
-  if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    throw new ConfigError(`Cannot use config file "${file}": it is not a JSON object`);
-  }
-  const values = data as Record<string, unknown>;
-  for (const [key, value] of Object.entries(values)) {
-    if (key === "$schema") continue;
-    if (!(FILE_KEYS as readonly string[]).includes(key)) {
-      throw new ConfigError(`Cannot use config file "${file}": unknown key "${key}"`, {
-        hint: `known keys: ${FILE_KEYS.join(", ")}`,
-      });
-    }
-    const ok = key === "lockTimeout"
-      ? typeof value === "number" || typeof value === "string"
-      : typeof value === "string";
-    if (!ok) {
-      throw new ConfigError(
-        `Cannot use config file "${file}": "${key}" must be a ${
-          key === "lockTimeout" ? "number of seconds" : "string"
-        }`,
-      );
-    }
-  }
-  const base = dirname(file);
-  return (key) => {
-    const value = values[key];
-    if (value === undefined || value === "") return undefined;
-    return { value: String(value), source: `config ${file}`, base };
-  };
-}
-
-function parseUrlFrom(found: Found): DatabaseUrl {
-  try {
-    return parseDatabaseUrl(found.value, found.base);
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    throw new ConfigError(`${e.message} (from ${found.source})`, { hint: e.hint });
-  }
-}
-
-function tableName(found: Found, what: string): string {
+/**
+ * Checks a table name: a plain identifier, optionally schema-qualified.
+ *
+ * @param found The value and its source.
+ * @param what What it names, for the message.
+ * @returns The name.
+ * @throws {ConfigError} When it is not a plain identifier.
+ */
+export function tableName(found: Found, what: string): string {
   if (IDENT.test(found.value) && found.value.length <= 127) return found.value;
   throw new ConfigError(
     `Cannot use "${found.value}" as the ${what} (from ${found.source}): not a plain identifier`,
     { hint: "use letters, digits and underscores, optionally schema-qualified (schema.table)" },
   );
+}
+
+function absolute(found: Found): string {
+  return isAbsolute(found.value) ? found.value : resolve(found.base, found.value);
+}
+
+function checkDialect(
+  found: Found | undefined,
+  url: DatabaseUrl | undefined,
+  sources: string[],
+): DialectName | undefined {
+  if (found === undefined) return url?.dialect;
+  const name = DIALECT_NAMES.find((d) => d === found.value);
+  if (name === undefined) {
+    throw new ConfigError(`Unknown dialect "${found.value}" (from ${found.source})`, {
+      hint: `use one of: ${DIALECT_NAMES.join(", ")}`,
+    });
+  }
+  if (url !== undefined && url.dialect !== name) {
+    throw new ConfigError(
+      `The database URL (from ${sources.join(", ")}) is ${url.dialect}, but ${found.source} ` +
+        `says "${name}"`,
+      { hint: "point the URL at the project's database, or correct the dialect" },
+    );
+  }
+  return name;
 }
 
 function seconds(found: Found): number {

@@ -1,7 +1,8 @@
 import assert, { deepStrictEqual as assertEquals } from "node:assert";
 import { ConfigError } from "../errors.ts";
 import { throwsWith } from "../drivers/_test_helpers.ts";
-import { parseDatabaseUrl, redactUrl } from "./url.ts";
+import { displayUrl, parseDatabaseUrl } from "./url.ts";
+import { hideUserinfo, redactText } from "./redact.ts";
 
 const CWD = "/srv/app";
 
@@ -19,7 +20,7 @@ Deno.test("parseDatabaseUrl() resolves each SQLite form", () => {
     ["sqlite+pysqlite:///x.db", "/srv/app/x.db"],
   ];
   for (const [text, path] of cases) {
-    assertEquals(parseDatabaseUrl(text, CWD), { dialect: "sqlite", path, raw: text }, text);
+    assertEquals(parseDatabaseUrl(text, CWD), { dialect: "sqlite", path, mode: "rwc", raw: text });
   }
 });
 
@@ -71,6 +72,11 @@ Deno.test("parseDatabaseUrl() rejects malformed URLs with a hint and no password
     ["postgres:db", 'expected "//"'],
     ["postgres://u:hunter22@h:99999/db", "percent-encode"],
     ["postgres://u:hunter22@h/a/b", 'contains "/"'],
+    // An unencoded "@", "/", "?" or "#" in the password: refused, nothing of it shown.
+    ["postgres://u:hunter22/x@h/db", "not percent-encoded"],
+    ["postgres://u:hun@ter22@h/db", "not percent-encoded"],
+    ["postgres://u:hunter?22@h/db", "not percent-encoded"],
+    ["postgres://u:hunter#22@h/db", "not percent-encoded"],
   ];
   for (const [text, expected] of bad) {
     const err = throwsWith(() => parseDatabaseUrl(text, CWD), ConfigError);
@@ -80,22 +86,93 @@ Deno.test("parseDatabaseUrl() rejects malformed URLs with a hint and no password
   }
 });
 
-Deno.test("redactUrl() masks the password, also in malformed text", () => {
-  assertEquals(redactUrl("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
-  assertEquals(redactUrl("postgres://u@h/db"), "postgres://u@h/db");
-  assertEquals(redactUrl("postgres://u:p@ss/w@rd@h/db"), "postgres://u:***@h/db");
-  assertEquals(
-    redactUrl("postgres://h/db?user=u&password=x&a=1"),
-    "postgres://h/db?user=u&password=***&a=1",
+Deno.test("parseDatabaseUrl() refuses an unencoded password and prints none of its userinfo", () => {
+  // The issue's case: a URL parser reads host "ss" and database "SECRETPART@host/db".
+  const err = throwsWith(
+    () => parseDatabaseUrl("postgres://app:pa@ss/SECRETPART@host/db", CWD),
+    ConfigError,
   );
-  assertEquals(redactUrl("sqlite:/tmp/app.db"), "sqlite:/tmp/app.db");
-  assertEquals(
-    redactUrl("error at postgres://u:pw@h/db: refused"),
-    "error at postgres://u:***@h/db: refused",
-  );
-  // Typos that leave out "//" or the scheme still hide the password.
-  assertEquals(redactUrl("postgres:u:secret@h/db"), "postgres:u:***@h/db");
-  assertEquals(redactUrl("postgres//u:secret@h/db"), "postgres//u:***@h/db");
-  assertEquals(redactUrl("u:secret@h/db"), "u:***@h/db");
-  assertEquals(redactUrl("sqlite:/tmp/a@b.db"), "sqlite:/tmp/a@b.db");
+  const text = `${err.message} ${err.hint}`;
+  assert(!/SECRETPART|pa@ss|app:/.test(text), text);
+  assert(err.message.includes('"postgres://***@host/db"'), err.message);
+  assert(err.hint?.includes("percent-encode"), err.hint);
+  // Percent-encoded, the same password is fine.
+  const ok = parseDatabaseUrl("postgres://app:pa%40ss%2FSECRETPART@host/db", CWD);
+  assert(ok.dialect === "postgres");
+  assertEquals([ok.host, ok.password, ok.database], ["host", "pa@ss/SECRETPART", "db"]);
+});
+
+Deno.test("parseDatabaseUrl() reads a SQLite URL's mode and refuses other parameters", () => {
+  for (const mode of ["ro", "rw", "rwc"] as const) {
+    assertEquals(parseDatabaseUrl(`sqlite:app.db?mode=${mode}`, CWD), {
+      dialect: "sqlite",
+      path: "/srv/app/app.db",
+      mode,
+      raw: `sqlite:app.db?mode=${mode}`,
+    });
+  }
+  const sqla = parseDatabaseUrl("sqlite:////var/app.db?mode=ro", CWD);
+  assertEquals(sqla.dialect === "sqlite" && [sqla.path, sqla.mode], ["/var/app.db", "ro"]);
+  const bad: [string, string][] = [
+    ["sqlite:app.db?cache=shared", 'unknown parameter "cache"'],
+    ["sqlite:app.db?mode=readonly", 'unknown mode "readonly"'],
+    ["sqlite:app.db?mode=ro&mode=rw", "given twice"],
+    ["sqlite::memory:?mode=ro", "needs a database file"],
+  ];
+  for (const [text, expected] of bad) {
+    throwsWith(() => parseDatabaseUrl(text, CWD), ConfigError, expected);
+  }
+});
+
+Deno.test("displayUrl() shows a PostgreSQL URL without its password, keeping other parts", () => {
+  const cases: [string, string][] = [
+    ["postgres://app:e@db/app", "postgres://app:***@db:5432/app"],
+    // A password equal to the scheme and the user name masks only the password.
+    ["postgres://postgres:postgres@db/postgres", "postgres://postgres:***@db:5432/postgres"],
+    [
+      "postgresql+asyncpg://u:x@[::1]:6000/d?sslmode=require",
+      "postgres://u:***@[::1]:6000/d?sslmode=require",
+    ],
+    ["postgres://u@h/d?password=secret", "postgres://u@h:5432/d?password=***"],
+    ["sqlite:app.db?mode=ro", "sqlite:app.db?mode=ro"],
+  ];
+  for (const [text, shown] of cases) assertEquals(displayUrl(parseDatabaseUrl(text, CWD)), shown);
+});
+
+Deno.test("redactText() masks URL passwords by position, never by their text", () => {
+  const cases: [string, string][] = [
+    ["postgres://u:secret@h:5432/db", "postgres://u:***@h:5432/db"],
+    ["postgres://u@h/db", "postgres://u@h/db"],
+    // Short passwords and passwords equal to other text leave that text alone.
+    [
+      "error: Cannot connect to postgres://app:e@h/db",
+      "error: Cannot connect to postgres://app:***@h/db",
+    ],
+    [
+      "error: Cannot connect to postgres://postgres:postgres@h:1/postgres: connection refused",
+      "error: Cannot connect to postgres://postgres:***@h:1/postgres: connection refused",
+    ],
+    // Unencoded "@" and "/" in the password: everything before the last "@" goes.
+    ["at postgres://app:pa@ss/SECRETPART@host/db now", "at postgres://***@host/db now"],
+    ["postgres://h/db?user=u&password=x&a=1", "postgres://h/db?user=u&password=***&a=1"],
+    [
+      'url "postgres://u:pw@h/db" and redis://:pw2@cache:6379',
+      'url "postgres://u:***@h/db" and redis://:***@cache:6379',
+    ],
+    ["sqlite:/tmp/a@b.db", "sqlite:/tmp/a@b.db"],
+  ];
+  for (const [text, expected] of cases) assertEquals(redactText(text), expected);
+});
+
+Deno.test("hideUserinfo() masks the whole userinfo, also in malformed text", () => {
+  const cases: [string, string][] = [
+    ["postgres://u:secret@h/db", "postgres://***@h/db"],
+    ["postgres://u:p@ss/w@rd@h/db", "postgres://***@h/db"],
+    ["postgres:u:secret@h/db", "postgres:***@h/db"],
+    ["postgres//u:secret@h/db", "***@h/db"],
+    ["u:secret@h/db", "u:***@h/db"],
+    ["postgres://h/db", "postgres://h/db"],
+    ["sqlite:/tmp/a@b.db", "sqlite:/tmp/a@b.db"],
+  ];
+  for (const [text, expected] of cases) assertEquals(hideUserinfo(text), expected);
 });

@@ -15,6 +15,8 @@ import type { Dialect } from "./dialect.ts";
 export interface OpenDriverOptions {
   /** Open for reading only (SQLite opens the file read-only; PostgreSQL sets `default_transaction_read_only`). */
   readOnly: boolean;
+  /** PostgreSQL: seconds to wait for the login (default: the URL's `connect_timeout`, else 10). */
+  connectTimeoutS?: number;
 }
 
 /**

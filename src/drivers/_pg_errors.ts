@@ -9,7 +9,7 @@
  * @module
  */
 import type { DatabaseUrl } from "../config/url.ts";
-import { redactUrl } from "../config/url.ts";
+import { redactText } from "../config/redact.ts";
 import { ConnectionError, QueryError, StrataError } from "../errors.ts";
 
 type PostgresUrl = Extract<DatabaseUrl, { dialect: "postgres" }>;
@@ -120,13 +120,13 @@ export function mapPgError(e: unknown, url: PostgresUrl, sql: string | undefined
   });
 }
 
-function redact(text: string, url: PostgresUrl): string {
-  let out = redactUrl(text);
-  // Belt and braces: a password long enough not to match by chance.
-  if (url.password !== undefined && url.password.length >= 4) {
-    out = out.split(url.password).join("***");
-  }
-  return out;
+/**
+ * Masks URL passwords by their place in the URL (see `config/redact.ts`),
+ * never by searching for the password's text: that text may equal a user,
+ * database or scheme name the message must keep.
+ */
+function redact(text: string, _url: PostgresUrl): string {
+  return redactText(text);
 }
 
 /** A plain copy of a postgres.js error without its query, parameters or options. */

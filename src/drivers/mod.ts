@@ -30,6 +30,11 @@ export interface OpenDriverOptions {
    * @default {false}
    */
   readOnly?: boolean;
+  /**
+   * PostgreSQL: seconds to wait for the server's login (default: the URL's
+   * `connect_timeout`, else 10).
+   */
+  connectTimeoutS?: number;
 }
 
 /**
@@ -59,5 +64,8 @@ export async function openDriver(
 ): Promise<Driver> {
   const parsed = typeof url === "string" ? parseDatabaseUrl(url, Deno.cwd()) : url;
   const engine = engineByName(parsed.dialect);
-  return await engine.openDriver(parsed, { readOnly: options.readOnly ?? false });
+  return await engine.openDriver(parsed, {
+    readOnly: options.readOnly ?? false,
+    ...(options.connectTimeoutS ? { connectTimeoutS: options.connectTimeoutS } : {}),
+  });
 }

@@ -82,7 +82,7 @@ function plainRow(row: Record<string, unknown>): Row {
 export class PostgresDriver implements Driver {
   /** Always `"postgres"`. */
   readonly dialect = "postgres" as const;
-  /** The URL, password included: never print it (use `redactUrl`). */
+  /** The URL, password included: never print it (use `displayUrl` from `config/url.ts`). */
   readonly url: PostgresUrl;
   #sql: Sql;
   /** The open transaction: with one session, every call must go through it. */

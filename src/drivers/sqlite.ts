@@ -6,7 +6,7 @@
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { dirname } from "node:path";
-import { ConnectionError, QueryError } from "../errors.ts";
+import { ConnectionError, EXIT, QueryError } from "../errors.ts";
 import type { Driver, LockOptions, Queryable, Row, Statement } from "./driver.ts";
 import { lockFile } from "./_sqlite_lock.ts";
 import { bind, convertRow } from "./_sqlite_values.ts";
@@ -20,6 +20,12 @@ export interface SqliteOptions {
    * @default {false}
    */
   readOnly?: boolean;
+  /**
+   * Create the file when it is missing (SQLite's `mode=rwc`); `false` opens
+   * an existing file only (`mode=rw`).
+   * @default {true}
+   */
+  create?: boolean;
   /**
    * How long a statement waits for another connection's lock, in milliseconds.
    * @default {5000}
@@ -36,16 +42,20 @@ export class SqliteDriver implements Driver {
   readonly dialect = "sqlite" as const;
   /** Absolute path of the database file, or `":memory:"`. */
   readonly path: string;
+  /** Opened read-only (`mode=ro` in the URL): writes and the migration lock are refused. */
+  readonly readOnly: boolean;
   #db: DatabaseSync;
   #depth = 0;
 
   /**
    * @param path Absolute file path, or `":memory:"`.
    * @param db The open connection.
+   * @param readOnly Whether `db` was opened read-only.
    */
-  constructor(path: string, db: DatabaseSync) {
+  constructor(path: string, db: DatabaseSync, readOnly = false) {
     this.path = path;
     this.#db = db;
+    this.readOnly = readOnly;
   }
 
   /**
@@ -178,6 +188,8 @@ export class SqliteDriver implements Driver {
    * @throws {LockTimeoutError} When another process holds it for `timeoutMs`.
    */
   lock(_name: string, options: LockOptions): Promise<() => Promise<void>> {
+    // Everything that takes the lock writes: refuse before creating the lock file.
+    if (this.readOnly) return Promise.reject(this.#readOnlyError(undefined, EXIT.USAGE));
     if (this.path === ":memory:") return Promise.resolve(() => Promise.resolve());
     return lockFile(`${this.path}.strata-lock`, options);
   }
@@ -210,6 +222,9 @@ export class SqliteDriver implements Driver {
       const at = new RegExp(`(?<![\\w])${escaped}(?![\\w])`).exec(sql)?.index;
       if (at !== undefined) position = at + 1;
     }
+    if (this.readOnly && /readonly database|read-only/i.test(message)) {
+      return this.#readOnlyError(e, EXIT.RUNTIME);
+    }
     if (/readonly database|read-only/i.test(message)) {
       return new ConnectionError(`Cannot write to SQLite database "${this.path}": ${message}`, {
         hint: "the file or its directory is read-only; check permissions, or point --url " +
@@ -231,6 +246,17 @@ export class SqliteDriver implements Driver {
       });
     }
     return new QueryError(sql, message, { position, cause: e });
+  }
+
+  #readOnlyError(cause: unknown, exitCode: number): ConnectionError {
+    return new ConnectionError(
+      `Cannot write to SQLite database "${this.path}": it is opened read-only (mode=ro in the URL)`,
+      {
+        hint: "mode=ro opens it read-only: drop it from the URL to change the database",
+        cause,
+        exitCode,
+      },
+    );
   }
 }
 
@@ -255,6 +281,7 @@ export class SqliteDriver implements Driver {
  */
 export function openSqlite(path: string, options: SqliteOptions = {}): SqliteDriver {
   const readOnly = options.readOnly ?? false;
+  const create = options.create ?? true;
   const busy = options.busyTimeoutMs ?? 5000;
   if (path !== ":memory:") {
     const dir = dirname(path);
@@ -264,9 +291,11 @@ export function openSqlite(path: string, options: SqliteOptions = {}): SqliteDri
         { hint: `create it (mkdir -p ${dir}) or fix the database URL` },
       );
     }
-    if (readOnly && statOrNull(path) === null) {
+    if ((readOnly || !create) && statOrNull(path) === null) {
       throw new ConnectionError(`Cannot open SQLite database "${path}": the file does not exist`, {
-        hint: "check the database URL; run `strata upgrade` to create the database",
+        hint: `check the database URL (${
+          readOnly ? "mode=ro" : "mode=rw"
+        } opens an existing file only)`,
       });
     }
   }
@@ -285,7 +314,7 @@ export function openSqlite(path: string, options: SqliteOptions = {}): SqliteDri
       cause: e,
     });
   }
-  return new SqliteDriver(path, db);
+  return new SqliteDriver(path, db, readOnly);
 }
 
 /** `Deno.statSync` or `null` when missing (node:fs would cost ~18 ms of start-up, measured). */

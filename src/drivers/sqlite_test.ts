@@ -131,6 +131,43 @@ Deno.test("SqliteDriver fails cleanly on the first write to a read-only file", a
   await Deno.remove(dir, { recursive: true });
 });
 
+Deno.test("openDriver() opens a SQLite URL's mode=ro read-only and mode=rw only if the file exists", async () => {
+  const { dir, path } = await tempDb();
+  const setup = openSqlite(path);
+  await setup.execute({ sql: "CREATE TABLE t (a integer); INSERT INTO t VALUES (1)" });
+  await setup.close();
+  const before = await Deno.readFile(path);
+  const ro = await openDriver(`sqlite:${path}?mode=ro`);
+  assertEquals(await ro.query("SELECT a FROM t"), [{ a: 1 }]);
+  const write = await assertRejects(
+    () => ro.execute({ sql: "INSERT INTO t VALUES (2)" }),
+    ConnectionError,
+    "it is opened read-only (mode=ro in the URL)",
+  );
+  assertEquals(write.exitCode, 1);
+  // The lock comes before every write: refused without creating the lock file.
+  const lock = await assertRejects(() => ro.lock("v", { timeoutMs: 10 }), ConnectionError);
+  assertEquals(lock.exitCode, 2);
+  await ro.close();
+  assertEquals(await Deno.readFile(path), before);
+  assertEquals([...Deno.readDirSync(dir)].map((e) => e.name), [path.split("/").pop()]);
+
+  const rw = await openDriver(`sqlite:${path}?mode=rw`);
+  await rw.execute({ sql: "INSERT INTO t VALUES (2)" });
+  await rw.close();
+  for (const mode of ["ro", "rw"]) {
+    await assertRejects(
+      () => openDriver(`sqlite:${join(dir, "missing.db")}?mode=${mode}`),
+      ConnectionError,
+      "the file does not exist",
+    );
+  }
+  // The default, rwc, creates the file; nothing is named "x.db?mode=rwc".
+  await (await openDriver(`sqlite:${join(dir, "new.db")}?mode=rwc`)).close();
+  assertEquals((await Deno.stat(join(dir, "new.db"))).isFile, true);
+  await Deno.remove(dir, { recursive: true });
+});
+
 Deno.test("SqliteDriver maps a file that is not a database to ConnectionError", async () => {
   const { dir, path } = await tempDb();
   await Deno.writeTextFile(path, "this is not a sqlite database, just some text ".repeat(10));

@@ -6,14 +6,16 @@
  *
  * @module
  */
-import type { Config } from "../config/resolve.ts";
+import { type Config, noDatabaseError } from "../config/resolve.ts";
+import { configFromSettings, isConfig, type Settings } from "../config/settings.ts";
+import type { DatabaseUrl } from "../config/url.ts";
 import type { Dialect } from "../dialects/dialect.ts";
 import type { Engine } from "../dialects/engine.ts";
 import { type DialectName, engineByName, ENGINES } from "../dialects/registry.ts";
 import type { Driver, Queryable, Statement } from "../drivers/driver.ts";
 import { openDriver } from "../drivers/mod.ts";
 import { RevisionMap } from "../graph/revision_map.ts";
-import { planDowngrade, planStamp, planUpgrade, type Step } from "../graph/plan.ts";
+import { historyRange, planDowngrade, planStamp, planUpgrade, type Step } from "../graph/plan.ts";
 import { discoverScripts } from "../script/discover.ts";
 import { checksumMatches } from "../script/checksum.ts";
 import type { Script } from "../script/script.ts";
@@ -21,6 +23,8 @@ import { UsageError } from "../errors.ts";
 import { createOwnTables } from "../apply/own_tables.ts";
 import { readVersionRows } from "./version_table.ts";
 import { appliedChecksums, readHistory } from "./history.ts";
+import { type RevisionInfo, revisionInfo } from "./revision_info.ts";
+import { waitForDatabase, type WaitOptions, type WaitResult } from "./wait.ts";
 
 // Loaded on first use, not at startup: a no-op `upgrade`, `current` or
 // `heads` never runs a migration, so it needs neither the module loader nor
@@ -31,11 +35,15 @@ import { appliedChecksums, readHistory } from "./history.ts";
 
 /** One applied step, as reported to `onStep` and returned by upgrade/downgrade. */
 export interface AppliedStep {
+  /** The revision applied or reverted. */
   revision: string;
+  /** `up` for an upgrade step, `down` for a downgrade step. */
   direction: "up" | "down";
   /** The revision's parents (`downRevision`); empty for a base. */
   parents: string[];
+  /** The revision's message. */
   message: string;
+  /** How long the step took, including its commit. */
   durationMs: number;
 }
 
@@ -59,13 +67,41 @@ export interface MigratorOptions {
   engine?: Engine<DialectName>;
 }
 
-/** Runs commands for one project directory and database. */
+/** What {@linkcode Migrator.pending} returns. */
+export interface PendingReport {
+  /** The database's version rows. */
+  current: string[];
+  /** What `upgrade` to the target would apply, in order. */
+  pending: RevisionInfo[];
+}
+
+/** Options of {@linkcode Migrator.history}. */
+export interface HistoryOptions {
+  /** `FROM:TO`, either side optional (e.g. `base:head`, `ae10:`, `-3:current`). */
+  range?: string | undefined;
+  /** Mark the database's current revisions (`isCurrent`; reads the database). */
+  indicateCurrent?: boolean;
+}
+
+/**
+ * Runs commands for one project directory and database.
+ *
+ * @example The short form: settings given directly, nothing read from the environment
+ * ```ts ignore
+ * import { Migrator } from "@strata/strata";
+ * const migrator = new Migrator({ url: "sqlite:app.db", dir: "migrations" });
+ * try {
+ *   const { pending } = await migrator.pending();
+ *   if (pending.length) await migrator.upgrade("head");
+ * } finally {
+ *   await migrator.close();
+ * }
+ * ```
+ */
 export class Migrator {
+  /** The resolved configuration. */
   readonly config: Config;
-  /** The engine: the URL's, or the one the options name. */
-  readonly engine: Engine<DialectName>;
-  /** The engine's dialect. */
-  readonly dialect: Dialect;
+  #engine: Engine<DialectName> | undefined;
   #options: MigratorOptions;
   #scripts: Script[] | undefined;
   #byRevision: Map<string, Script> | undefined;
@@ -73,14 +109,48 @@ export class Migrator {
   #driver: Driver | undefined;
 
   /**
-   * @param config Resolved configuration.
+   * Makes a migrator. Nothing is read or opened until a method needs it.
+   *
+   * @param config Settings (`{ url, dir }`, read as given) or a configuration
+   *   from `resolveConfig` (the CLI's layers).
    * @param options Progress callbacks.
+   * @throws {ConfigError} For a malformed URL or setting in the short form.
    */
-  constructor(config: Config, options: MigratorOptions = {}) {
-    this.config = config;
-    this.engine = options.engine ?? engineByName(options.dialect ?? config.url.dialect);
-    this.dialect = this.engine.dialect;
+  constructor(config: Config | Settings, options: MigratorOptions = {}) {
+    this.config = isConfig(config) ? config : configFromSettings(config);
     this.#options = options;
+  }
+
+  /**
+   * The engine whose dialect and capabilities the run uses: the one the
+   * options name, else `--dialect` (offline), else the URL's or the config
+   * file's.
+   *
+   * @throws {ConfigError} When no database is configured and none was named.
+   */
+  get engine(): Engine<DialectName> {
+    if (this.#engine) return this.#engine;
+    const name = this.#options.dialect ?? this.config.dialect;
+    if (this.#options.engine === undefined && name === undefined) {
+      throw noDatabaseError(this.config);
+    }
+    this.#engine = this.#options.engine ?? engineByName(name!);
+    return this.#engine;
+  }
+
+  /**
+   * The engine's dialect.
+   *
+   * @throws {ConfigError} When no database is configured and none was named.
+   */
+  get dialect(): Dialect {
+    return this.engine.dialect;
+  }
+
+  /** The database URL; a missing one is an error (exit 2) before anything is opened. */
+  #url(): DatabaseUrl {
+    if (this.config.url === undefined) throw noDatabaseError(this.config);
+    return this.config.url;
   }
 
   /** The discovered migration files (read once). */
@@ -103,7 +173,7 @@ export class Migrator {
 
   /** The open connection (opened on first use). */
   async driver(): Promise<Driver> {
-    this.#driver ??= await openDriver(this.config.url);
+    this.#driver ??= await openDriver(this.#url());
     return this.#driver;
   }
 
@@ -112,6 +182,51 @@ export class Migrator {
     const d = this.#driver;
     this.#driver = undefined;
     if (d) await d.close();
+  }
+
+  /**
+   * Waits until the database accepts connections (see `runner/wait.ts`).
+   *
+   * @param options Timeout (default 60 s) and the progress callback.
+   * @returns The number of checks and the time waited.
+   * @throws {ConnectionError} On timeout, or at once for a rejected login.
+   */
+  async wait(options: WaitOptions = {}): Promise<WaitResult> {
+    return await waitForDatabase(this.#url(), options);
+  }
+
+  /**
+   * The revisions, newest first, as data (`strata history`).
+   *
+   * @param options A `FROM:TO` range and whether to mark the current
+   *   revisions. The database is read only when asked to mark them or when
+   *   the range is relative to it (`current`, `-N`, `+N`).
+   * @returns The revisions in the range.
+   * @throws {GraphError} For an unsound graph or a bad range.
+   */
+  async history(options: HistoryOptions = {}): Promise<RevisionInfo[]> {
+    const map = await this.graph();
+    const range = options.range;
+    const needDb = options.indicateCurrent === true ||
+      (range?.includes("current") ?? false) ||
+      (range !== undefined && /(^|:)\s*[-+]\d/.test(range));
+    const rows = needDb ? await this.current() : [];
+    const current = options.indicateCurrent ? new Set(rows) : undefined;
+    return historyRange(map, range, rows).map((n) => revisionInfo(map, n.revision, current));
+  }
+
+  /**
+   * What `upgrade` to `target` would apply, without applying it (reads the
+   * database, takes no lock).
+   *
+   * @param target A target (default `head`).
+   * @returns The version rows and the pending revisions in order.
+   */
+  async pending(target = "head"): Promise<PendingReport> {
+    const map = await this.graph();
+    const current = await this.current();
+    const steps = planUpgrade(map, current, target);
+    return { current, pending: steps.map((s) => revisionInfo(map, s.revision)) };
   }
 
   /** The version rows in the database (empty when the table does not exist yet). */
@@ -295,7 +410,7 @@ export class Migrator {
 
   #backupPlan(): { file: string; statement: (dest: string) => Statement } {
     const { backup } = this.engine.capabilities;
-    const file = backup.kind === "copyFile" ? backup.file(this.config.url) : undefined;
+    const file = backup.kind === "copyFile" ? backup.file(this.#url()) : undefined;
     if (backup.kind === "none" || file === undefined) {
       const able = ENGINES.filter((e) => e.capabilities.backup.kind !== "none").map((e) => e.title);
       throw new UsageError(`--backup works only with a ${able.join(" or ")} file database`, {

@@ -36,6 +36,12 @@ export interface MigrationFields {
    * @default {80}
    */
   lineWidth?: number;
+  /**
+   * The template text, with the placeholders of `_template.ts` (a project's
+   * own `templates/migration.ts.tmpl`).
+   * @default {the built-in template}
+   */
+  template?: string;
 }
 
 const PLACEHOLDER_BODY = "// write the change here";
@@ -137,11 +143,19 @@ export function renderMigration(fields: MigrationFields): string {
     downgradeBody: indent(down),
   };
 
-  const text = MIGRATION_TEMPLATE.replace(
+  const text = (fields.template ?? MIGRATION_TEMPLATE).replace(
     /("?)\{\{(\w+)\}\}("?)/g,
     (match, open: string, name: string, close: string, offset: number, whole: string) => {
       const value = values[name];
-      if (value === undefined) throw new Error(`Unknown template placeholder "${match}"`);
+      if (value === undefined) {
+        throw new ScriptError(
+          "",
+          `Cannot render migration: unknown template placeholder "${match}"`,
+          {
+            hint: `placeholders: ${Object.keys(values).map((k) => `{{${k}}}`).join(", ")}`,
+          },
+        );
+      }
       const lineStart = whole.lastIndexOf("\n", offset) + 1;
       const lineEnd = whole.indexOf("\n", offset);
       const before = whole.slice(lineStart, offset) + open;

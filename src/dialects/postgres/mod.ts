@@ -70,10 +70,10 @@ export const postgresEngine: Engine<"postgres"> = {
   // SQLAlchemy's `postgresql+psycopg://` looks up `postgresql`.
   schemes: ["postgres", "postgresql"],
   urlExamples: ["postgres://user:password@host:5432/dbname"],
-  async openDriver(url, { readOnly }) {
+  async openDriver(url, { readOnly, connectTimeoutS }) {
     if (url.dialect !== "postgres") throw new Error(`Not a PostgreSQL URL: ${url.dialect}`);
     const { openPostgres } = await import("../../drivers/postgres.ts");
-    return await openPostgres(url, { readOnly });
+    return await openPostgres(url, { readOnly, ...(connectTimeoutS ? { connectTimeoutS } : {}) });
   },
   dialect,
   capabilities: {

@@ -75,8 +75,13 @@ export const sqliteEngine: Engine<"sqlite"> = {
     "sqlite:////absolute.db",
   ],
   async openDriver(url, { readOnly }) {
+    if (url.dialect !== "sqlite") throw new Error(`Not a SQLite URL: ${url.dialect}`);
     const { openSqlite } = await import("../../drivers/sqlite.ts");
-    return openSqlite(pathOf(url), { readOnly });
+    // The URL's mode=ro/rw: read-only, or an existing file only.
+    return openSqlite(url.path, {
+      readOnly: readOnly || url.mode === "ro",
+      create: url.mode === "rwc",
+    });
   },
   dialect,
   capabilities: {
