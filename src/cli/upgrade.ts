@@ -55,7 +55,10 @@ async function offline(ctx: CommandContext, direction: "up" | "down"): Promise<n
   if (per !== "migration" && per !== "run") {
     throw new UsageError(`Unknown --transaction-per "${per}"`, { hint: "use migration or run" });
   }
-  const migrator = new Migrator(await ctx.config(), dialect ? { dialect } : {});
+  const migrator = new Migrator(await ctx.config(), {
+    ...(dialect ? { dialect } : {}),
+    onWarning: (message) => ctx.out.warn(message),
+  });
   const range = ctx.args[0] ?? "head";
   const text = await migrator.offline(direction, range, {
     transactionPer: per,

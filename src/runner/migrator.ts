@@ -209,6 +209,7 @@ export class Migrator {
       versionTable: this.config.versionTable,
       historyTable: this.config.historyTable,
       transactionPer: options.transactionPer ?? "migration",
+      ...(this.#options.onWarning ? { onWarning: this.#options.onWarning } : {}),
       range: `${direction === "up" ? "upgrade" : "downgrade"} ${fromText}:${to}`,
       ...(options.timestamp ? { timestamp: options.timestamp } : {}),
     });
@@ -253,7 +254,6 @@ export class Migrator {
       await driver.transaction(async (tx) => {
         for (const s of await createOwnTables(this.dialect, this.config, tx)) await tx.execute(s);
       });
-      const enums = new Map<string, string[]>();
       const applied: AppliedStep[] = [];
       for (const step of steps) {
         const script = byRevision.get(step.revision)!;
@@ -264,7 +264,7 @@ export class Migrator {
           versionTable,
           isOffline: false,
           transactional: script.transactional,
-          enums,
+          ...(this.#options.onWarning ? { onWarning: this.#options.onWarning } : {}),
           history: { table: historyTable, checksum: script.checksum, startedAt },
         };
         if (script.transactional) {

@@ -22,7 +22,6 @@ export async function createOwnTables(
   q: Queryable,
 ): Promise<Statement[]> {
   const history = await dialect.render(createHistoryTable(tables.historyTable), {
-    inspectTable: () => Promise.resolve(undefined),
     query: q.query.bind(q),
     transactional: true,
   });

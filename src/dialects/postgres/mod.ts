@@ -9,11 +9,7 @@
  * @example Rendering a change
  * ```ts
  * import { postgresDialect } from "./mod.ts";
- * const ctx = {
- *   transactional: true,
- *   inspectTable: () => Promise.resolve(undefined),
- *   query: () => Promise.resolve([]),
- * };
+ * const ctx = { transactional: true, query: () => Promise.resolve([]) };
  * const [stmt] = await postgresDialect.render({ kind: "dropTable", table: "order", ifExists: true }, ctx);
  * console.assert(stmt?.sql === 'DROP TABLE IF EXISTS "order"');
  * ```
@@ -21,7 +17,7 @@
  * @module
  */
 import { quoteIdent } from "../_common/quote.ts";
-import type { Dialect } from "../dialect.ts";
+import type { Dialect, RenderSession } from "../dialect.ts";
 import { defaultSql } from "./defaults.ts";
 import { inline } from "./inline.ts";
 import { introspect } from "./introspect.ts";
@@ -38,6 +34,13 @@ export { literal } from "./literal.ts";
 export { render } from "./render.ts";
 export { postgresVersionSql } from "./version.ts";
 
+/** PostgreSQL holds nothing back between changes: every change renders on its own. */
+const SESSION: RenderSession = {
+  flushFor: () => Promise.resolve([]),
+  render,
+  flush: () => Promise.resolve([]),
+};
+
 /**
  * The PostgreSQL {@linkcode Dialect}. `introspect` also accepts
  * `{ schema }` (default `public`).
@@ -45,6 +48,7 @@ export { postgresVersionSql } from "./version.ts";
 export const postgresDialect: Dialect = {
   name: "postgres",
   render,
+  session: () => SESSION,
   scriptPreamble: [],
   versionSql: postgresVersionSql,
   introspect,

@@ -217,15 +217,3 @@ export function indexItems(sql: string): string[] {
     return slice(sql, item, 0, item.length);
   });
 }
-
-/**
- * Reads the values of an enum check `col IN ('a', 'b')`.
- *
- * @param expr The CHECK expression.
- * @returns The string literals, unquoted.
- */
-export function inListValues(expr: string): string[] {
-  return tokenize(expr).filter((t) => t.kind === "string").map((t) =>
-    t.text.slice(1, -1).replaceAll("''", "'")
-  );
-}

@@ -6,11 +6,7 @@
  * @example Rendering a change
  * ```ts
  * import { sqliteDialect } from "./mod.ts";
- * const ctx = {
- *   inspectTable: () => Promise.resolve(undefined),
- *   query: () => Promise.resolve([]),
- *   transactional: true,
- * };
+ * const ctx = { query: () => Promise.resolve([]), transactional: true };
  * const [stmt] = await sqliteDialect.render(
  *   { kind: "renameTable", table: "users", newName: "people" },
  *   ctx,
@@ -24,13 +20,14 @@ import type { Dialect } from "../dialect.ts";
 import { quoteIdent } from "../_common/quote.ts";
 import { introspect } from "./introspect.ts";
 import { inline, literal } from "./literal.ts";
-import { renderSqlite } from "./render.ts";
+import { renderSqlite, SqliteSession } from "./session.ts";
 import { defaultSql, normalizeType } from "./types.ts";
 import { sqliteVersionSql } from "./version.ts";
 
-export { introspect, introspectTable, readEnums } from "./introspect.ts";
-export { renderSqlite, type SqliteRenderContext } from "./render.ts";
-export { foreignKeyCheck, readCurrentTable, rebuildTable } from "./rebuild.ts";
+export { introspect, introspectTable } from "./introspect.ts";
+export { renderSqlite, SqliteSession } from "./session.ts";
+export { readEnumTypes } from "./enums.ts";
+export { readTable, rebuildStatements } from "./rebuild.ts";
 export { canonicalType, declaredType, defaultSql, normalizeType } from "./types.ts";
 export { inline, literal } from "./literal.ts";
 export { sqliteVersionSql } from "./version.ts";
@@ -48,6 +45,7 @@ export { sqliteVersionSql } from "./version.ts";
 export const sqliteDialect: Dialect = {
   name: "sqlite",
   render: renderSqlite,
+  session: () => new SqliteSession(),
   scriptPreamble: ["PRAGMA foreign_keys = OFF"],
   versionSql: sqliteVersionSql,
   introspect,
