@@ -100,7 +100,10 @@ export class Migrator {
 
   /** The open connection (opened on first use). */
   async driver(): Promise<Driver> {
-    this.#driver ??= await openDriver(this.config.url);
+    if (!this.#driver) {
+      this.#driver = await openDriver(this.config.url);
+      this.#driver.onWarning = this.#options.onWarning;
+    }
     return this.#driver;
   }
 
@@ -243,7 +246,7 @@ export class Migrator {
       if (options.backup) this.#options.onBackup?.(await this.backup(driver));
       const byRevision = await this.#scriptMap();
       const needed = [...new Set(steps.map((s) => s.revision))].map((r) => byRevision.get(r)!);
-      const [{ loadModules }, { runStep, stepFunction }] = await Promise.all([
+      const [{ loadModules }, { commitError, runStep, stepFunction }] = await Promise.all([
         import("../script/load.ts"),
         import("./step.ts"),
       ]);
@@ -268,7 +271,9 @@ export class Migrator {
           history: { table: historyTable, checksum: script.checksum, startedAt },
         };
         if (script.transactional) {
-          await driver.transaction((tx) => runStep(module, step, { ...ctx, q: tx }));
+          await driver.transaction((tx) => runStep(module, step, { ...ctx, q: tx })).catch(
+            (e: unknown) => Promise.reject(commitError(e, step, module)),
+          );
         } else {
           await runStep(module, step, { ...ctx, q: driver });
         }

@@ -180,6 +180,21 @@ export function stepFunction(
   return fn;
 }
 
+/**
+ * Names the migration in an error its transaction raised outside the step
+ * (SQLite's foreign-key check before COMMIT, a failed COMMIT); errors the
+ * step already wrapped pass through.
+ *
+ * @param err What the transaction threw.
+ * @param step The planned step.
+ * @param module The migration module (for its message).
+ * @returns The error to throw.
+ */
+export function commitError(err: unknown, step: Step, module: MigrationModule): unknown {
+  if (err instanceof MigrationError) return err;
+  return wrapStepError(err, step, describeRevision(step.revision, module.message), "");
+}
+
 function wrapStepError(err: unknown, step: Step, label: string, where: string): StrataError {
   const verb = step.direction === "up" ? "Upgrade" : "Downgrade";
   if (err instanceof StrataError) {
