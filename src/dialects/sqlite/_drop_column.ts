@@ -6,12 +6,12 @@
  * What counts as a dependent, as PostgreSQL counts it for `DROP COLUMN`
  * (which refuses for views and triggers without CASCADE) and stricter where
  * it would drop silently: an index, trigger or view that uses the column; a
- * CHECK, PRIMARY KEY, UNIQUE or FOREIGN KEY of the table that involves it
- * together with other columns. The column's own constraints (its inline ones,
- * or a table constraint on it alone) go with it. Two dependents are refused
- * even with `cascade: true`, because dropping them would change another
- * table or column: a foreign key of another table that references the
- * column, and a generated column computed from it.
+ * table constraint (CHECK, PRIMARY KEY, UNIQUE, FOREIGN KEY) that involves
+ * it; another column's CHECK or foreign key that names it. The column's own
+ * definition, inline constraints included, goes with it. Two dependents are
+ * refused even with `cascade: true`, because dropping them would change
+ * another table or column: a foreign key of another table that references
+ * the column, and a generated column computed from it.
  *
  * @module
  */
@@ -43,10 +43,8 @@ interface TextPart {
 interface Dependents {
   /** Objects to drop with the column. */
   objects: DroppedObject[];
-  /** Constraints of the table that involve the column and others. */
+  /** Table constraints (and other columns' constraints) that involve the column. */
   constraints: { part: TextPart; label: string }[];
-  /** The column's own table-level constraints (a rebuild removes them). */
-  own: TextPart[];
   /** Dependents a cascade cannot drop. */
   blockers: string[];
 }
@@ -89,23 +87,11 @@ function inTable(text: TableText, column: string, out: Dependents): void {
     }
   }
   for (const k of text.constraints) {
-    const part = partOf(null, k);
-    if (k.kind === "check") {
-      const expr = k.expr ? text.sql.slice(k.expr.start, k.expr.end) : "";
-      if (!exprUses(expr, column)) continue;
-      const others = text.columns.some((c) => !same(c.name, column) && exprUses(expr, c.name));
-      if (others) out.constraints.push({ part, label: label(text, k) });
-      else out.own.push(part);
-      continue;
-    }
-    const local = k.columns.some((c) => same(c, column));
-    if (k.kind === "foreignKey" && refersTo(k) && !(local && k.columns.length === 1)) {
-      out.constraints.push({ part, label: label(text, k) });
-    } else if (local && k.columns.length > 1) {
-      out.constraints.push({ part, label: label(text, k) });
-    } else if (local) {
-      out.own.push(part);
-    }
+    const expr = k.expr ? text.sql.slice(k.expr.start, k.expr.end) : "";
+    const uses = k.kind === "check"
+      ? exprUses(expr, column)
+      : k.columns.some((c) => same(c, column)) || (k.kind === "foreignKey" && refersTo(k));
+    if (uses) out.constraints.push({ part: partOf(null, k), label: label(text, k) });
   }
 }
 
@@ -148,7 +134,7 @@ async function findDependents(
   t: TableEdit,
   column: string,
 ): Promise<Dependents> {
-  const out: Dependents = { objects: [], constraints: [], own: [], blockers: [] };
+  const out: Dependents = { objects: [], constraints: [], blockers: [] };
   inTable(t.text, column, out);
   const gone = (type: string, name: string) =>
     t.drop.some((d) => d.type === type && same(d.name, name));
@@ -235,7 +221,7 @@ export async function planDropColumn(
     k.kind === "primaryKey" || k.kind === "unique" || k.kind === "references" ||
     k.kind === "generated"
   );
-  if (!own && deps.constraints.length === 0 && deps.own.length === 0) {
+  if (!own && deps.constraints.length === 0) {
     const statements: Statement[] = [];
     for (const type of ["trigger", "view", "index"] as const) {
       for (const d of deps.objects.filter((o) => o.type === type)) {
@@ -247,7 +233,7 @@ export async function planDropColumn(
     });
     return { kind: "native", statements, warnings };
   }
-  const parts = [...deps.constraints.map((c) => c.part), ...deps.own];
+  const parts = deps.constraints.map((c) => c.part);
   return {
     kind: "rebuild",
     warnings,
