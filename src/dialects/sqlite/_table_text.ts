@@ -465,13 +465,17 @@ export const edit = {
     const at = where === "end" ? col.end : (col.type?.end ?? col.nameEnd);
     return apply(text.sql, [{ start: at, end: at, text: ` ${constraint}` }]);
   },
-  /** Removes a body item (a column, or a table-constraint item) with one separating comma. */
+  /**
+   * Removes a body item (a column, or a table-constraint item) with one
+   * separating comma: the one after it, so a comment after the previous
+   * item's comma stays with that item; the one before it for the last item.
+   */
   removeItem(text: TableText, item: ItemText): string {
     const index = text.items.indexOf(item);
     const prev = text.items[index - 1];
     const next = text.items[index + 1];
-    if (prev) return apply(text.sql, [{ start: prev.end, end: item.end, text: "" }]);
     if (next) return apply(text.sql, [{ start: item.start, end: next.start, text: "" }]);
+    if (prev) return apply(text.sql, [{ start: prev.end, end: item.end, text: "" }]);
     return apply(text.sql, [{ start: item.start, end: item.end, text: "" }]);
   },
   /** Adds a column definition after the last column (before table constraints, as `ADD COLUMN` does). */
