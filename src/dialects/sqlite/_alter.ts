@@ -25,12 +25,12 @@ import {
 import {
   type ColumnText,
   type ConstraintText,
-  edit,
   findColumn,
   primaryKeyColumns,
   rowidAlias,
   type TableText,
 } from "./_table_text.ts";
+import { edit } from "./_table_edit.ts";
 import { setText, type TableEdit } from "./rebuild.ts";
 import {
   declaredType,

@@ -23,11 +23,11 @@ import { quoteIdent } from "../_common/quote.ts";
 import { exprUses, type ObjectReads, readObject, tablesRead, usesColumn } from "./_deps.ts";
 import {
   type ConstraintText,
-  edit,
   findColumn,
   primaryKeyColumns,
   type TableText,
 } from "./_table_text.ts";
+import { edit } from "./_table_edit.ts";
 import { columnOf, type Plan } from "./_alter.ts";
 import { type DroppedObject, likeContains, setText, type TableEdit } from "./rebuild.ts";
 

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { edit, findColumn, parseTableText, primaryKeyColumns, rowidAlias } from "./_table_text.ts";
+import { edit } from "./_table_edit.ts";
+import { findColumn, parseTableText, primaryKeyColumns, rowidAlias } from "./_table_text.ts";
 
 const TRICKY = `CREATE TABLE "Weird ""T""" (
   id INTEGER PRIMARY KEY DESC ON CONFLICT REPLACE AUTOINCREMENT, -- the key

@@ -53,13 +53,8 @@ import type { Statement } from "../../drivers/driver.ts";
 import { StrataError } from "../../errors.ts";
 import type { RenderContext } from "../dialect.ts";
 import { quoteIdent, quoteString } from "../_common/quote.ts";
-import {
-  type ColumnText,
-  edit,
-  parseTableText,
-  rowidAlias,
-  type TableText,
-} from "./_table_text.ts";
+import { type ColumnText, parseTableText, rowidAlias, type TableText } from "./_table_text.ts";
+import { edit } from "./_table_edit.ts";
 
 /** What a rebuild reads through: the render context's query and transaction mode. */
 export type RebuildContext = Pick<RenderContext, "query" | "transactional">;
