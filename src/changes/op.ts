@@ -90,6 +90,7 @@ export interface AlterColumnOptions {
 
 /** Options of `op.dropColumn`. */
 export interface DropColumnOptions {
+  /** PostgreSQL schema; ignored on SQLite. */
   schema?: string;
   /**
    * Also drop what uses the column: views, triggers, indexes, and the table's
