@@ -18,7 +18,9 @@
  *   the process started) after its first `main()` returns;
  * - `heads` with 10,000 revisions, whole process;
  * - the first `upgrade head` of the 1,000 project (imports 1,000 modules);
- * - discovery alone for 10,000 files, in process.
+ * - discovery alone for 10,000 files, in process;
+ * - 5 `alterColumn` on one table of a 300-table SQLite database against a
+ *   5-table one (`scripts/bench_rebuild.ts`).
  *
  * Targets (DESIGN.md, "fast start"): no-op upgrade with 1,000 revisions on
  * SQLite within 50 ms in process; `heads` with 10,000 within 0.5 s.
@@ -415,6 +417,12 @@ async function main(): Promise<void> {
   for (const r of rows) console.log(line(r));
   console.log("\ncommands (source; the bundle runs use dist/strata.js and .bench/runner.js):");
   for (const c of commands) console.log(`  ${c}`);
+
+  // SQLite table rebuilds: a rebuild reads only its table (scripts/bench_rebuild.ts).
+  console.error("measuring SQLite rebuilds…");
+  const { rebuildReport } = await import("./bench_rebuild.ts");
+  console.log("");
+  for (const line of await rebuildReport(runs)) console.log(line);
 }
 
 if (import.meta.main) {

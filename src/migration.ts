@@ -27,6 +27,7 @@ export type {
   ColumnSpec,
   CreateIndexOptions,
   CreateTableOptions,
+  DropColumnOptions,
   ForeignKeyOptions,
   MigrationModule,
   Op,

@@ -27,8 +27,6 @@ export interface TestMigration {
 export interface LiveDb {
   dialect: Dialect;
   driver: Driver;
-  /** Enum state shared by the steps of one "run" (as the migrator shares it). */
-  enums: Map<string, string[]>;
   /** Runs `upgrade` (or `downgrade`) of a module in its own transaction. */
   run(m: TestMigration, direction?: "up" | "down", revision?: string): Promise<void>;
   /** The introspected schema. */
@@ -61,7 +59,6 @@ export async function openLiveDb(dialect: "sqlite" | "postgres"): Promise<LiveDb
   const live: LiveDb = {
     dialect: d,
     driver,
-    enums: new Map(),
     async run(m, direction = "up", revision = "abc123") {
       const module = { revision, downRevision: null, message: m.message ?? "test", ...m };
       const step = { revision, direction, version: { remove: [], add: [] } };
@@ -70,7 +67,6 @@ export async function openLiveDb(dialect: "sqlite" | "postgres"): Promise<LiveDb
         versionTable: "strata_version",
         isOffline: false,
         transactional: m.transactional ?? true,
-        enums: live.enums,
       };
       if (ctx.transactional) {
         await live.driver.transaction((tx) => runStep(module, step, { ...ctx, q: tx }));
@@ -86,7 +82,6 @@ export async function openLiveDb(dialect: "sqlite" | "postgres"): Promise<LiveDb
     },
     rows: (sql, params) => live.driver.query(sql, params),
     async reset() {
-      live.enums = new Map();
       if (dialect === "sqlite") {
         await live.driver.close();
         live.driver = await openDriver("sqlite::memory:");

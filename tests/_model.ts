@@ -303,17 +303,9 @@ export class ExpectedModel {
   schema(): Schema {
     const tables = this.#tables.map(({ declared: _, ...t }) => structuredClone(t))
       .sort((x, y) => cmp(x.name, y.name));
-    let enums: Schema["enums"];
     const schema = this.dialect.name === "postgres" ? "public" : "main";
-    if (this.dialect.name === "postgres") {
-      enums = [...this.#enums].map(([name, values]) => ({ name, schema, values }));
-    } else {
-      const used = new Set<string>();
-      for (const t of tables) {
-        for (const c of t.columns) if (c.type.startsWith("enum:")) used.add(c.type.slice(5));
-      }
-      enums = [...used].map((name) => ({ name, schema, values: this.#enums.get(name) ?? [] }));
-    }
+    // Both report the enum types created and not dropped (SQLite keeps them in _strata_enums).
+    const enums = [...this.#enums].map(([name, values]) => ({ name, schema, values }));
     return { tables, enums: enums.sort((x, y) => cmp(x.name, y.name)) };
   }
 }

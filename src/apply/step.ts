@@ -11,7 +11,7 @@ import type { Change } from "../changes/change.ts";
 import type { MigrationModule } from "../changes/op.ts";
 import { type ChangeSink, createOp } from "../changes/recorder.ts";
 import type { Dialect, RenderContext } from "../dialects/dialect.ts";
-import type { Queryable, Row } from "../drivers/driver.ts";
+import type { Queryable, Row, Statement } from "../drivers/driver.ts";
 import type { Step } from "../graph/plan.ts";
 import { MigrationError, StrataError } from "../errors.ts";
 import { firstLine } from "../text.ts";
@@ -26,12 +26,12 @@ export interface StepContext {
   isOffline: boolean;
   transactional: boolean;
   /**
-   * Where the dialect reads the current shape while rendering (SQLite rebuilds).
+   * Where the dialect reads while rendering (a SQLite rebuild reads its table).
    * Defaults to `q`; offline runs pass a replayed in-memory database.
    */
   inspector?: Queryable;
-  /** Enum types seen in this run (see {@linkcode RenderContext.enums}); shared across steps. */
-  enums?: Map<string, string[]>;
+  /** Called with a warning line (e.g. what a `cascade: true` drop removes). */
+  onWarning?: (message: string) => void;
   /** Records the step in the history table, in the same transaction. */
   history?: {
     table: string;
@@ -44,16 +44,13 @@ export interface StepContext {
   onChange?: (change: Change) => void;
 }
 
+/** What the dialect may read and report while rendering: nothing dialect-specific. */
 function renderContext(ctx: StepContext): RenderContext {
   const inspector = ctx.inspector ?? ctx.q;
   return {
-    inspectTable: async (name, schema) => {
-      const model = await ctx.dialect.introspect(inspector);
-      return model.tables.find((t) => t.name === name && (!schema || t.schema === schema));
-    },
     query: (sql, params) => inspector.query(sql, params),
     transactional: ctx.transactional,
-    ...(ctx.enums ? { enums: ctx.enums } : {}),
+    ...(ctx.onWarning ? { warn: ctx.onWarning } : {}),
   };
 }
 
@@ -87,29 +84,62 @@ export async function runStep(
       throw e;
     }
   };
+  // The dialect's state for this migration: SQLite holds a table rebuild back
+  // while the next changes edit the same table, and writes it when anything
+  // else comes (RenderSession in dialects/dialect.ts).
+  const session = ctx.dialect.session();
+  const execute = async (statements: readonly Statement[]) => {
+    for (const stmt of statements) await ctx.q.execute(stmt);
+  };
+  // The calls whose changes the session holds back: a failure of the
+  // statements it writes later is reported at them, not at the call that
+  // happened to come next.
+  let held: string[] = [];
+  const heldLabel = (calls: string[]) =>
+    calls.length > 1
+      ? `${calls[0]} (and ${calls.length - 1} more changes in one rebuild of its table)`
+      : calls[0] ?? "";
+  const writeHeld = async (get: () => Promise<Statement[]>) => {
+    if (held.length === 0) return;
+    const label = heldLabel(held);
+    await track(label, async () => {
+      const statements = await get();
+      if (statements.length) held = [];
+      await execute(statements);
+    });
+  };
   const sink: ChangeSink = {
-    apply(change: Change, call: string) {
-      return track(call, async () => {
+    async apply(change: Change, call: string) {
+      await writeHeld(() => session.flushFor(change, render));
+      const joined = held.length > 0;
+      const statements = await track(call, () => {
         ctx.onChange?.(change);
-        const statements = await ctx.dialect.render(change, render);
-        for (const stmt of statements) await ctx.q.execute(stmt);
+        return session.render(change, render);
       });
+      if (statements === null) {
+        held.push(call);
+        return;
+      }
+      // A change that completes the held rebuild (a rename after it) carries it.
+      const label = joined ? heldLabel([...held, call]) : call;
+      held = [];
+      await track(label, () => execute(statements));
     },
-    query(sql: string, params: unknown[], call: string): Promise<Row[]> {
-      return track(call, () => ctx.q.query(sql, params));
+    async query(sql: string, params: unknown[], call: string): Promise<Row[]> {
+      await writeHeld(() => session.flush(render));
+      return await track(call, () => ctx.q.query(sql, params));
     },
   };
   const op = createOp(sink, { dialect: ctx.dialect.name, isOffline: ctx.isOffline });
   try {
     await fn.call(module, op);
     await op.settle();
+    await writeHeld(() => session.flush(render));
   } catch (err) {
     const where = current === "" ? "" : ` ${failed ? "at" : "after"} ${current}`;
     throw wrapStepError(err, step, label, where);
   }
-  for (const stmt of ctx.dialect.versionSql.apply(ctx.versionTable, step.version)) {
-    await ctx.q.execute(stmt);
-  }
+  await execute(ctx.dialect.versionSql.apply(ctx.versionTable, step.version));
   if (ctx.history) {
     const { table, checksum, startedAt } = ctx.history;
     const record = {
@@ -118,9 +148,7 @@ export async function runStep(
       durationMs: startedAt === undefined ? null : performance.now() - startedAt,
       checksum,
     };
-    for (const stmt of await ctx.dialect.historySql.insert(table, record)) {
-      await ctx.q.execute(stmt);
-    }
+    await execute(await ctx.dialect.historySql.insert(table, record));
   }
 }
 
@@ -147,6 +175,21 @@ export function stepFunction(
     });
   }
   return fn;
+}
+
+/**
+ * Names the migration in an error its transaction raised outside the step
+ * (SQLite's foreign-key check before COMMIT, a failed COMMIT); errors the
+ * step already wrapped pass through.
+ *
+ * @param err What the transaction threw.
+ * @param step The planned step.
+ * @param module The migration module (for its message).
+ * @returns The error to throw.
+ */
+export function commitError(err: unknown, step: Step, module: MigrationModule): unknown {
+  if (err instanceof MigrationError) return err;
+  return wrapStepError(err, step, describeRevision(step.revision, module.message), "");
 }
 
 function wrapStepError(err: unknown, step: Step, label: string, where: string): StrataError {

@@ -111,8 +111,19 @@ export type Change =
   | { readonly kind: "dropTable"; table: string; schema?: string; ifExists: boolean }
   | { readonly kind: "renameTable"; table: string; schema?: string; newName: string }
   | ({ readonly kind: "addColumn"; column: ColumnDef } & OnTable)
-  | ({ readonly kind: "dropColumn"; column: string } & OnTable)
-  | ({ readonly kind: "alterColumn"; column: string; patch: ColumnPatch } & OnTable)
+  | ({
+    readonly kind: "dropColumn";
+    column: string;
+    /** Drop the views, triggers, indexes and constraints that use the column too. */
+    cascade?: boolean;
+  } & OnTable)
+  | ({
+    readonly kind: "alterColumn";
+    column: string;
+    patch: ColumnPatch;
+    /** Allow the change to drop what depends on the column (see `AlterColumnOptions.cascade`). */
+    cascade?: boolean;
+  } & OnTable)
   | ({
     readonly kind: "createIndex";
     name: string;

@@ -78,6 +78,35 @@ export interface AlterColumnOptions {
   /** New name. */
   rename?: string;
   schema?: string;
+  /**
+   * Let the change drop what depends on the column, as `dropColumn`'s
+   * `cascade`. Neither database needs it for the changes `alterColumn` makes
+   * today: a rename rewrites the views, triggers, indexes and constraints that
+   * use the column (SQLite's `RENAME COLUMN`, PostgreSQL by reference), and a
+   * SQLite rebuild keeps them. PostgreSQL refuses a type change of a column a
+   * view uses, with or without it.
+   * @default {false}
+   */
+  cascade?: boolean;
+}
+
+/** Options of `op.dropColumn`. */
+export interface DropColumnOptions {
+  /** PostgreSQL schema; ignored on SQLite. */
+  schema?: string;
+  /**
+   * Also drop what uses the column: views, triggers, indexes, and the table's
+   * CHECK / PRIMARY KEY / UNIQUE / FOREIGN KEY constraints that involve it with
+   * other columns. Without it a column in use is refused, naming the
+   * dependents. PostgreSQL gets `DROP COLUMN … CASCADE` (it drops indexes and
+   * the table's own constraints on the column even without it, and also drops
+   * foreign keys of other tables that reference the column); SQLite drops the
+   * dependents it found with a warning line naming each, and refuses (even
+   * with cascade) when another table's foreign key references the column or
+   * a generated column is computed from it.
+   * @default {false}
+   */
+  cascade?: boolean;
 }
 
 /** Referential actions for `op.createForeignKey`. */
@@ -125,8 +154,8 @@ export interface Op {
     spec: ColumnSpec,
     options?: { schema?: string },
   ): Promise<void>;
-  /** Drops a column. */
-  dropColumn(table: string, name: string, options?: { schema?: string }): Promise<void>;
+  /** Drops a column; refused while something uses it, unless `cascade: true`. */
+  dropColumn(table: string, name: string, options?: DropColumnOptions): Promise<void>;
   /** Changes a column's type, nullability, default or name. */
   alterColumn(table: string, name: string, changes: AlterColumnOptions): Promise<void>;
   /** Creates an index. */

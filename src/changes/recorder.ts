@@ -190,21 +190,23 @@ export function createOp(
         ));
     },
     dropColumn(table, name, opts = {}) {
-      return record(
-        "dropColumn",
-        [table, name],
-        () => withSchema({ kind: "dropColumn", table, column: name }, opts.schema),
-      );
+      return record("dropColumn", [table, name], () => {
+        const change: Change = { kind: "dropColumn", table, column: name };
+        if (opts.cascade) change.cascade = true;
+        return withSchema(change, opts.schema);
+      });
     },
     alterColumn(table, name, changes) {
       return record("alterColumn", [table, name], (call) => {
-        const { schema, ...patch } = changes ?? {};
+        const { schema, cascade, ...patch } = changes ?? {};
         if (Object.keys(patch).length === 0) {
           throw new StrataError(`Nothing to change in ${call}`, {
             hint: "pass at least one of type, nullable, default, rename",
           });
         }
-        return withSchema({ kind: "alterColumn", table, column: name, patch }, schema);
+        const change: Change = { kind: "alterColumn", table, column: name, patch };
+        if (cascade) change.cascade = true;
+        return withSchema(change, schema);
       });
     },
     createIndex(name, table, columns, opts = {}) {

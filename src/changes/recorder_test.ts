@@ -70,6 +70,25 @@ Deno.test("createOp() rejects a column without a type and an empty alterColumn, 
   );
 });
 
+Deno.test("createOp() records cascade on dropColumn and alterColumn only when asked", async () => {
+  const { op, changes } = recording();
+  await op.dropColumn("users", "a", { cascade: true, schema: "app" });
+  await op.dropColumn("users", "b");
+  await op.alterColumn("users", "c", { rename: "d", cascade: true });
+  await op.alterColumn("users", "e", { nullable: true, cascade: false });
+  assert.deepEqual(changes, [
+    { kind: "dropColumn", table: "users", column: "a", cascade: true, schema: "app" },
+    { kind: "dropColumn", table: "users", column: "b" },
+    { kind: "alterColumn", table: "users", column: "c", patch: { rename: "d" }, cascade: true },
+    { kind: "alterColumn", table: "users", column: "e", patch: { nullable: true } },
+  ]);
+  // cascade is not a change: alone it is still nothing to change.
+  await assert.rejects(
+    () => recording().op.alterColumn("users", "x", { cascade: true }),
+    /Nothing to change/,
+  );
+});
+
 Deno.test("createOp() runs nothing after a failed call and settle() re-raises the failure", async () => {
   const { op, changes } = recording();
   op.addColumn("users", "x", { type: "" }); // not awaited: fails

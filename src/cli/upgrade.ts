@@ -66,6 +66,7 @@ async function offline(ctx: CommandContext, direction: "up" | "down"): Promise<n
   const text = await runOffline(migrator, direction, range, {
     transactionPer: per,
     ...(ctx.values.timestamp ? { timestamp: new Date() } : {}),
+    onWarning: (message) => ctx.out.warn(message),
   });
   const output = stringOpt(ctx.values, "output");
   if (output === undefined) {

@@ -9,27 +9,49 @@
  */
 import type { Change, Value } from "../changes/change.ts";
 import type { Queryable, Statement } from "../drivers/driver.ts";
-import type { Schema, Table } from "../schema/model.ts";
+import type { Schema } from "../schema/model.ts";
 import type { VersionChange } from "../graph/version_rows.ts";
 import type { DialectName } from "./names.ts";
 
 /** What a dialect may need while rendering. */
 export interface RenderContext {
   /**
-   * The current shape of a table (SQLite's rebuild needs it). Live runs
-   * introspect inside the migration's transaction; offline runs read a replayed
-   * in-memory database.
+   * Reads rows where the statements go: live, inside the migration's
+   * transaction; offline, a replayed in-memory shadow database (SQLite reads
+   * the one table it rebuilds from `sqlite_master`).
    */
-  inspectTable(name: string, schema?: string): Promise<Table | undefined>;
-  /** Reads rows (SQLite rebuild reads triggers / index SQL from `sqlite_master`). */
   query: Queryable["query"];
   /** Whether the migration runs inside a transaction. */
   transactional: boolean;
+  /** Reports a warning line, e.g. the objects a `cascade: true` drop removes. */
+  warn?: (message: string) => void;
+}
+
+/**
+ * A dialect's state for one migration, created by {@linkcode Dialect.session}
+ * and owned by the dialect. SQLite holds a table rebuild back so that the
+ * next changes of the same table join it (one copy of the rows); other
+ * dialects hold nothing.
+ *
+ * The runner calls, for each change, {@linkcode RenderSession.flushFor} (and
+ * executes what it returns), then {@linkcode RenderSession.render}; before a
+ * read (`op.query`) and at the end of the migration, {@linkcode RenderSession.flush}.
+ */
+export interface RenderSession {
   /**
-   * Enum types created so far in this run (name → values). SQLite has no enum
-   * types: it renders `enum:NAME` columns as TEXT with a CHECK of the values.
+   * The statements held back that must run before `change` because it
+   * cannot join them (empty when nothing is held or it joins).
    */
-  enums?: Map<string, string[]>;
+  flushFor(change: Change, ctx: RenderContext): Promise<Statement[]>;
+  /**
+   * Renders one change.
+   * @returns Its statements, or `null` when the change is held back to run
+   *   with a later flush.
+   * @throws {StrataError} For misuse (unknown type, `concurrently` in a transaction, …).
+   */
+  render(change: Change, ctx: RenderContext): Promise<Statement[] | null>;
+  /** Every statement held back, in order; nothing stays held. */
+  flush(ctx: RenderContext): Promise<Statement[]>;
 }
 
 /** Version-table SQL for one dialect. */
@@ -86,10 +108,12 @@ export interface Dialect {
   /** The engine's name (`op.dialect`). */
   readonly name: DialectName;
   /**
-   * Renders one change to statements.
+   * Renders one change to statements, on its own (a session of one change).
    * @throws {StrataError} For misuse (unknown type, `concurrently` in a transaction, …).
    */
   render(change: Change, ctx: RenderContext): Promise<Statement[]>;
+  /** Starts the render state of one migration (see {@linkcode RenderSession}). */
+  session(): RenderSession;
   /** Version-table statements. */
   readonly versionSql: VersionSql;
   /** History-table statements. */

@@ -51,4 +51,9 @@ export interface Driver extends Queryable {
   lock(name: string, options: LockOptions): Promise<() => Promise<void>>;
   /** Closes the connection. */
   close(): Promise<void>;
+  /**
+   * Where the driver reports a warning, if it has one to give (SQLite:
+   * foreign-key violations that were there before a migration).
+   */
+  onWarning?: ((message: string) => void) | undefined;
 }

@@ -44,8 +44,14 @@ export class SqliteDriver implements Driver {
   readonly path: string;
   /** Opened read-only (`mode=ro` in the URL): writes and the migration lock are refused. */
   readonly readOnly: boolean;
+  /**
+   * Where the driver reports a warning: foreign-key violations a migration
+   * found already there (once per connection).
+   */
+  onWarning: ((message: string) => void) | undefined;
   #db: DatabaseSync;
   #depth = 0;
+  #warnedViolations = false;
 
   /**
    * @param path Absolute file path, or `":memory:"`.
@@ -110,17 +116,21 @@ export class SqliteDriver implements Driver {
    * front, so two migrators cannot deadlock upgrading a read lock). Nested
    * calls use a savepoint.
    *
-   * Foreign-key enforcement is switched off for the transaction and the whole
-   * database is checked with `PRAGMA foreign_key_check` before COMMIT, as
-   * sqlite.org's table-rebuild procedure requires (the pragma cannot change
+   * Foreign-key enforcement is switched off for the transaction and the
+   * whole database is checked with `PRAGMA foreign_key_check` before COMMIT,
+   * as sqlite.org's table-rebuild procedure requires (the pragma cannot change
    * inside a transaction, and a rebuild's DROP TABLE would otherwise fire ON
    * DELETE actions in referencing tables). So, during a migration on SQLite,
-   * ON DELETE/UPDATE actions do not fire; a violation fails the migration.
+   * ON DELETE/UPDATE actions do not fire. Only violations the transaction
+   * introduced fail it: the check runs after BEGIN too, and a violation found
+   * both times (same table, rowid and parent) was there before. SQLite does
+   * not enforce foreign keys unless asked, so orphan rows are common; those
+   * are reported once to {@linkcode SqliteDriver.onWarning}.
    *
    * @param fn The work; its argument runs statements in the transaction.
    * @returns What `fn` returns, after COMMIT.
    * @throws What `fn` throws, after ROLLBACK; {@linkcode QueryError} for a
-   *   foreign-key violation.
+   *   foreign-key violation the transaction introduced.
    */
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     const depth = this.#depth;
@@ -132,8 +142,10 @@ export class SqliteDriver implements Driver {
       this.#depth++;
       let result: T;
       try {
+        const before = enforced ? this.#foreignKeyViolations() : undefined;
+        if (before) this.#warnViolations(before);
         result = await fn(this);
-        if (enforced) this.#checkForeignKeys();
+        if (before) this.#checkForeignKeys(before);
         this.#run("COMMIT", () => this.#db.exec("COMMIT"));
       } catch (e) {
         if (this.#db.isTransaction) this.#db.exec("ROLLBACK");
@@ -163,17 +175,48 @@ export class SqliteDriver implements Driver {
     }
   }
 
-  #checkForeignKeys(): void {
-    const sql = "PRAGMA foreign_key_check";
-    const rows = this.#db.prepare(sql).all() as Record<string, unknown>[];
-    if (rows.length === 0) return;
-    const first = rows[0]!;
+  /** The rows `PRAGMA foreign_key_check` reports, counted by table, rowid and parent. */
+  #foreignKeyViolations(): Map<string, Violation> {
+    const rows = this.#run(
+      FK_CHECK,
+      () => this.#db.prepare(FK_CHECK).all() as Record<string, unknown>[],
+    );
+    const found = new Map<string, Violation>();
+    for (const r of rows) {
+      const table = String(r.table);
+      const parent = String(r.parent);
+      // WITHOUT ROWID tables report no rowid: such rows are told apart by count.
+      const key = `${table}\0${r.rowid ?? ""}\0${parent}`;
+      const v = found.get(key) ?? { table, parent, count: 0 };
+      v.count++;
+      found.set(key, v);
+    }
+    return found;
+  }
+
+  #warnViolations(found: Map<string, Violation>): void {
+    if (found.size === 0 || this.#warnedViolations || !this.onWarning) return;
+    this.#warnedViolations = true;
+    this.onWarning(
+      `the database already has rows that break foreign keys (${
+        summarize([...found.values()])
+      }); migrations leave them alone and fail only on violations they add`,
+    );
+  }
+
+  #checkForeignKeys(before: Map<string, Violation>): void {
+    const added: Violation[] = [];
+    for (const [key, v] of this.#foreignKeyViolations()) {
+      const extra = v.count - (before.get(key)?.count ?? 0);
+      if (extra > 0) added.push({ ...v, count: extra });
+    }
+    if (added.length === 0) return;
     throw new QueryError(
-      sql,
-      `Foreign key violation: ${rows.length} row(s), e.g. table "${first.table}" rowid ${first.rowid} references missing "${first.parent}"`,
+      FK_CHECK,
+      `Foreign key check failed: the migration left ${summarize(added)}`,
       {
         hint:
-          "on SQLite, ON DELETE actions do not fire during a migration: delete child rows first",
+          "on SQLite, ON DELETE actions do not fire during a migration: delete or fix the child rows in it",
       },
     );
   }
@@ -258,6 +301,35 @@ export class SqliteDriver implements Driver {
       },
     );
   }
+}
+
+const FK_CHECK = "PRAGMA foreign_key_check";
+
+/** Foreign-key violations of one table towards one parent. */
+interface Violation {
+  table: string;
+  parent: string;
+  count: number;
+}
+
+/** `3 rows of "orders" that reference missing "customers", 1 row of …`. */
+function summarize(violations: Violation[]): string {
+  const byPair = new Map<string, Violation>();
+  for (const v of violations) {
+    const key = `${v.table}\0${v.parent}`;
+    const sum = byPair.get(key) ?? { ...v, count: 0 };
+    sum.count += v.count;
+    byPair.set(key, sum);
+  }
+  const sorted = [...byPair.values()].sort((a, b) =>
+    a.table === b.table ? (a.parent < b.parent ? -1 : 1) : a.table < b.table ? -1 : 1
+  );
+  const parts = sorted.map((v) =>
+    `${v.count} row${v.count === 1 ? "" : "s"} of "${v.table}" that reference${
+      v.count === 1 ? "s" : ""
+    } missing "${v.parent}"`
+  );
+  return parts.length > 3 ? `${parts.slice(0, 3).join(", ")}, …` : parts.join(", ");
 }
 
 /**

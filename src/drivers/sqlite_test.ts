@@ -208,11 +208,57 @@ Deno.test("SqliteDriver.transaction() checks foreign keys before COMMIT and roll
     await assertRejects(
       () => d.transaction((tx) => tx.execute({ sql: "DELETE FROM p WHERE id = 1" })),
       QueryError,
-      "Foreign key violation",
+      'Foreign key check failed: the migration left 1 row of "c" that references missing "p"',
     );
     assertEquals(await d.query("SELECT id FROM p"), [{ id: 1 }]);
     // Enforcement is back on after the transaction.
     assertEquals(await d.query("PRAGMA foreign_keys"), [{ foreign_keys: 1 }]);
+  } finally {
+    await d.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("SqliteDriver.transaction() fails only on foreign-key violations it adds and warns once about older ones", async () => {
+  const { dir, path } = await tempDb();
+  const d = await openDriver(`sqlite:${path}`);
+  const warnings: string[] = [];
+  d.onWarning = (m) => warnings.push(m);
+  try {
+    await d.execute({
+      sql: "PRAGMA foreign_keys = OFF; " +
+        "CREATE TABLE p (id integer primary key); " +
+        "CREATE TABLE c (id integer primary key, p_id integer REFERENCES p (id)); " +
+        "CREATE TABLE w (k text primary key, p_id integer REFERENCES p (id)) WITHOUT ROWID; " +
+        "INSERT INTO p VALUES (1); INSERT INTO c VALUES (10, 1), (11, 99); " +
+        "INSERT INTO w VALUES ('a', 98); PRAGMA foreign_keys = ON;",
+    });
+    // An unrelated change commits although orphans exist; they are reported once.
+    await d.transaction((tx) => tx.execute({ sql: "CREATE TABLE t1 (x integer)" }));
+    await d.transaction((tx) => tx.execute({ sql: "CREATE TABLE t2 (x integer)" }));
+    assertEquals(warnings, [
+      'the database already has rows that break foreign keys (1 row of "c" that references ' +
+      'missing "p", 1 row of "w" that references missing "p"); migrations leave them alone ' +
+      "and fail only on violations they add",
+    ]);
+    // A change that touches the orphan row but leaves it an orphan is not new.
+    await d.transaction((tx) => tx.execute({ sql: "UPDATE c SET p_id = 97 WHERE id = 11" }));
+    // New orphans fail, counted per table, even next to older ones (WITHOUT ROWID by count).
+    await assertRejects(
+      () =>
+        d.transaction(async (tx) => {
+          await tx.execute({ sql: "INSERT INTO c VALUES (12, 50), (13, 51)" });
+          await tx.execute({ sql: "INSERT INTO w VALUES ('b', 52)" });
+        }),
+      QueryError,
+      'the migration left 2 rows of "c" that reference missing "p", 1 row of "w" that ' +
+        'references missing "p"',
+    );
+    assertEquals(await d.query("SELECT count(*) AS n FROM c"), [{ n: 2 }]);
+    assertEquals(await d.query("SELECT count(*) AS n FROM w"), [{ n: 1 }]);
+    // Fixing an old orphan while adding none commits.
+    await d.transaction((tx) => tx.execute({ sql: "DELETE FROM w" }));
+    assertEquals(warnings.length, 1);
   } finally {
     await d.close();
     await Deno.remove(dir, { recursive: true });

@@ -35,6 +35,8 @@ export interface OfflineRunOptions {
   transactionPer?: "migration" | "run";
   /** Adds a timestamp to the header. */
   timestamp?: Date;
+  /** Where warnings go (e.g. the objects a `cascade: true` drop removes). */
+  onWarning?: (message: string) => void;
 }
 
 /**
@@ -89,6 +91,7 @@ export async function runOffline(
     transactionPer: options.transactionPer ?? "migration",
     range: `${direction === "up" ? "upgrade" : "downgrade"} ${fromText}:${to}`,
     ...(options.timestamp ? { timestamp: options.timestamp } : {}),
+    ...(options.onWarning ? { onWarning: options.onWarning } : {}),
   });
 }
 

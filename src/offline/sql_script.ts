@@ -46,6 +46,8 @@ export interface OfflineOptions {
   range: string;
   /** Adds a generation timestamp to the header (off by default: output is deterministic). */
   timestamp?: Date;
+  /** Called with a warning line (e.g. what a `cascade: true` drop removes). */
+  onWarning?: (message: string) => void;
 }
 
 const NO_QUERY = (what: string) =>
@@ -123,11 +125,12 @@ export async function renderOfflineScript(options: OfflineOptions): Promise<stri
   try {
     const sink = new ScriptSink(dialect, shadow, false);
     const inspector = shadow ?? NO_INSPECT;
-    const enums = new Map<string, string[]>();
     const preamble = dialect.script.preamble.map((sql) => ({ sql }));
     const setup = await createOwnTables(dialect, options);
     for (const s of [...preamble, ...setup]) await sink.execute(s);
-    for (const step of options.replay) await writeStep(step, sink, inspector, options, enums);
+    // The replay up to FROM is silent: its warnings were given when it ran.
+    const { onWarning: _silent, ...replay } = options;
+    for (const step of options.replay) await writeStep(step, sink, inspector, replay);
 
     sink.write = true;
     sink.comment(
@@ -164,7 +167,7 @@ export async function renderOfflineScript(options: OfflineOptions): Promise<stri
         );
       }
       if (own) sink.raw(begin);
-      await writeStep(step, sink, inspector, options, enums);
+      await writeStep(step, sink, inspector, options);
       if (own) sink.raw(commit);
     }
     if (options.transactionPer === "run") sink.raw(`\n${commit}`);
@@ -179,7 +182,6 @@ async function writeStep(
   sink: ScriptSink,
   inspector: Queryable,
   options: OfflineOptions,
-  enums: Map<string, string[]>,
 ): Promise<void> {
   const module = options.modules.get(step.revision)!;
   const script = options.scripts.get(step.revision)!;
@@ -190,7 +192,7 @@ async function writeStep(
     versionTable: options.versionTable,
     isOffline: true,
     transactional: script.transactional && options.engine.capabilities.transactionalDdl,
-    enums,
+    ...(options.onWarning ? { onWarning: options.onWarning } : {}),
     history: { table: options.historyTable, checksum: script.checksum },
   });
 }

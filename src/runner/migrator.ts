@@ -173,7 +173,10 @@ export class Migrator {
 
   /** The open connection (opened on first use). */
   async driver(): Promise<Driver> {
-    this.#driver ??= await openDriver(this.#url());
+    if (!this.#driver) {
+      this.#driver = await openDriver(this.#url());
+      this.#driver.onWarning = this.#options.onWarning;
+    }
     return this.#driver;
   }
 
@@ -310,7 +313,7 @@ export class Migrator {
       if (options.backup) this.#options.onBackup?.(await this.backup(driver));
       const byRevision = await this.#scriptMap();
       const needed = [...new Set(steps.map((s) => s.revision))].map((r) => byRevision.get(r)!);
-      const [{ loadModules }, { runStep, stepFunction }] = await Promise.all([
+      const [{ loadModules }, { commitError, runStep, stepFunction }] = await Promise.all([
         import("../script/load.ts"),
         import("../apply/step.ts"),
       ]);
@@ -325,7 +328,6 @@ export class Migrator {
       // Without transactional DDL a migration cannot roll back as a whole, so
       // it runs statement by statement, as a `transactional = false` one does.
       const { transactionalDdl } = this.engine.capabilities;
-      const enums = new Map<string, string[]>();
       const applied: AppliedStep[] = [];
       for (const step of steps) {
         const script = byRevision.get(step.revision)!;
@@ -337,11 +339,13 @@ export class Migrator {
           versionTable,
           isOffline: false,
           transactional,
-          enums,
+          ...(this.#options.onWarning ? { onWarning: this.#options.onWarning } : {}),
           history: { table: historyTable, checksum: script.checksum, startedAt },
         };
         if (transactional) {
-          await driver.transaction((tx) => runStep(module, step, { ...ctx, q: tx }));
+          await driver.transaction((tx) => runStep(module, step, { ...ctx, q: tx })).catch(
+            (e: unknown) => Promise.reject(commitError(e, step, module)),
+          );
         } else {
           await runStep(module, step, { ...ctx, q: driver });
         }

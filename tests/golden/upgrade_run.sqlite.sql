@@ -47,26 +47,27 @@ CREATE TABLE messages (
   body TEXT NOT NULL,
   created_at TIMESTAMP TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP
 );
-CREATE TABLE _strata_new_messages (
+CREATE TEMP TABLE _strata_fk_before AS SELECT "table" AS t, rowid AS r, parent AS p FROM pragma_foreign_key_check('messages');
+PRAGMA legacy_alter_table = ON;
+ALTER TABLE messages RENAME TO _strata_old_messages;
+PRAGMA legacy_alter_table = OFF;
+CREATE TABLE messages (
   id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
   conversation_id INTEGER NOT NULL,
-  author_id INTEGER,
+  author_id INTEGER REFERENCES users (id),
   role TEXT NOT NULL DEFAULT 'user' CONSTRAINT "enum:message_role" CHECK (role IN ('user', 'assistant', 'system')),
   body TEXT NOT NULL,
   created_at TIMESTAMP TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
-  FOREIGN KEY (author_id) REFERENCES users (id),
   CONSTRAINT fk_messages_conversation FOREIGN KEY (conversation_id) REFERENCES conversations (id) ON DELETE CASCADE
 );
-INSERT INTO _strata_new_messages (id, conversation_id, author_id, role, body, created_at) SELECT id, conversation_id, author_id, role, body, created_at FROM messages;
-DELETE FROM sqlite_sequence WHERE name = '_strata_new_messages';
-INSERT INTO sqlite_sequence (name, seq) SELECT '_strata_new_messages', seq FROM sqlite_sequence WHERE name = 'messages';
-DROP TABLE messages;
-PRAGMA legacy_alter_table = ON;
-ALTER TABLE _strata_new_messages RENAME TO messages;
-PRAGMA legacy_alter_table = OFF;
-CREATE TEMP TABLE IF NOT EXISTS _strata_fk_check (violations INTEGER CONSTRAINT "foreign_key_check found violations after a table rebuild" CHECK (violations = 0));
-INSERT INTO temp._strata_fk_check (violations) SELECT count(*) FROM (SELECT 1 FROM pragma_foreign_key_check('messages'));
+INSERT INTO messages (id, conversation_id, author_id, role, body, created_at) SELECT id, conversation_id, author_id, role, body, created_at FROM _strata_old_messages;
+DELETE FROM sqlite_sequence WHERE name = 'messages';
+INSERT INTO sqlite_sequence (name, seq) SELECT 'messages', seq FROM sqlite_sequence WHERE name = '_strata_old_messages';
+DROP TABLE _strata_old_messages;
+CREATE TEMP TABLE _strata_fk_check (violations INTEGER CONSTRAINT "rebuilding messages introduced foreign-key violations" CHECK (violations = 0));
+INSERT INTO temp._strata_fk_check (violations) SELECT count(*) FROM (SELECT t, r, p, count(*) AS n FROM (SELECT "table" AS t, rowid AS r, parent AS p FROM pragma_foreign_key_check('messages')) GROUP BY t, r, p) AS a WHERE a.n > (SELECT count(*) FROM temp._strata_fk_before AS b WHERE b.t = a.t AND b.r IS a.r AND b.p = a.p);
 DROP TABLE temp._strata_fk_check;
+DROP TABLE temp._strata_fk_before;
 CREATE INDEX ix_messages_conversation_created ON messages (conversation_id, created_at);
 UPDATE strata_version SET version_num = '7a41c9d05e36' WHERE version_num = '5e8d2a4c7f10';
 INSERT INTO strata_history (revision, direction, duration_ms, checksum, strata_version) VALUES ('7a41c9d05e36', 'up', NULL, 'crc32n:007ef42b', '0.1.0');
@@ -80,27 +81,26 @@ INSERT INTO strata_history (revision, direction, duration_ms, checksum, strata_v
 -- Running upgrade 7a41c9d05e36 -> d14f8e2b6a95: add user status
 ALTER TABLE users ADD COLUMN status VARCHAR(16);
 UPDATE users SET status = CASE WHEN is_active THEN 'active' ELSE 'inactive' END;
-CREATE TABLE _strata_new_users (
+CREATE TEMP TABLE _strata_fk_before AS SELECT "table" AS t, rowid AS r, parent AS p FROM pragma_foreign_key_check('users') UNION ALL SELECT "table" AS t, rowid AS r, parent AS p FROM pragma_foreign_key_check('conversations') UNION ALL SELECT "table" AS t, rowid AS r, parent AS p FROM pragma_foreign_key_check('messages');
+PRAGMA legacy_alter_table = ON;
+ALTER TABLE users RENAME TO _strata_old_users;
+PRAGMA legacy_alter_table = OFF;
+CREATE TABLE users (
   id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
-  email VARCHAR(255) NOT NULL,
+  email VARCHAR(255) NOT NULL UNIQUE,
   name TEXT NOT NULL,
   is_active BOOLEAN NOT NULL DEFAULT 1,
-  created_at TIMESTAMP TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
-  bio TEXT,
-  status VARCHAR(16) NOT NULL DEFAULT 'active',
-  UNIQUE (email)
-);
-INSERT INTO _strata_new_users (id, email, name, is_active, created_at, bio, status) SELECT id, email, name, is_active, created_at, bio, status FROM users;
-DELETE FROM sqlite_sequence WHERE name = '_strata_new_users';
-INSERT INTO sqlite_sequence (name, seq) SELECT '_strata_new_users', seq FROM sqlite_sequence WHERE name = 'users';
-DROP TABLE users;
-PRAGMA legacy_alter_table = ON;
-ALTER TABLE _strata_new_users RENAME TO users;
-PRAGMA legacy_alter_table = OFF;
+  created_at TIMESTAMP TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP
+, bio TEXT, status VARCHAR(16) NOT NULL DEFAULT 'active');
+INSERT INTO users (id, email, name, is_active, created_at, bio, status) SELECT id, email, name, is_active, created_at, bio, status FROM _strata_old_users;
+DELETE FROM sqlite_sequence WHERE name = 'users';
+INSERT INTO sqlite_sequence (name, seq) SELECT 'users', seq FROM sqlite_sequence WHERE name = '_strata_old_users';
+DROP TABLE _strata_old_users;
 CREATE INDEX ix_users_name ON users (name);
-CREATE TEMP TABLE IF NOT EXISTS _strata_fk_check (violations INTEGER CONSTRAINT "foreign_key_check found violations after a table rebuild" CHECK (violations = 0));
-INSERT INTO temp._strata_fk_check (violations) SELECT count(*) FROM (SELECT 1 FROM pragma_foreign_key_check('users') UNION ALL SELECT 1 FROM pragma_foreign_key_check('conversations') UNION ALL SELECT 1 FROM pragma_foreign_key_check('messages'));
+CREATE TEMP TABLE _strata_fk_check (violations INTEGER CONSTRAINT "rebuilding users introduced foreign-key violations" CHECK (violations = 0));
+INSERT INTO temp._strata_fk_check (violations) SELECT count(*) FROM (SELECT t, r, p, count(*) AS n FROM (SELECT "table" AS t, rowid AS r, parent AS p FROM pragma_foreign_key_check('users') UNION ALL SELECT "table" AS t, rowid AS r, parent AS p FROM pragma_foreign_key_check('conversations') UNION ALL SELECT "table" AS t, rowid AS r, parent AS p FROM pragma_foreign_key_check('messages')) GROUP BY t, r, p) AS a WHERE a.n > (SELECT count(*) FROM temp._strata_fk_before AS b WHERE b.t = a.t AND b.r IS a.r AND b.p = a.p);
 DROP TABLE temp._strata_fk_check;
+DROP TABLE temp._strata_fk_before;
 INSERT INTO strata_version (version_num) VALUES ('d14f8e2b6a95');
 INSERT INTO strata_history (revision, direction, duration_ms, checksum, strata_version) VALUES ('d14f8e2b6a95', 'up', NULL, 'crc32n:f91217e1', '0.1.0');
 

@@ -24,7 +24,6 @@ import type { RenderContext } from "../dialect.ts";
  * import assert from "node:assert/strict";
  * import { checkConcurrently } from "./concurrently.ts";
  * const ctx = {
- *   inspectTable: () => Promise.resolve(undefined),
  *   query: () => Promise.resolve([]),
  *   transactional: true,
  * };

@@ -79,7 +79,6 @@ export function recordHistory(qualified: string, record: HistoryRecord): Change 
  * they render with a context that has nothing to inspect.
  */
 const OWN_TABLE_CONTEXT: RenderContext = {
-  inspectTable: () => Promise.resolve(undefined),
   query: () => Promise.reject(new Error("Rendering the history table reads nothing")),
   transactional: true,
 };

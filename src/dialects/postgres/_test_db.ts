@@ -23,7 +23,6 @@ import { render } from "./render.ts";
 export function testCtx(transactional = true): RenderContext {
   return {
     transactional,
-    inspectTable: () => Promise.resolve(undefined),
     query: () => Promise.reject(new Error("no queries in render tests")),
   };
 }

@@ -14,7 +14,6 @@
  * import { postgresEngine } from "./mod.ts";
  * const ctx = {
  *   transactional: true,
- *   inspectTable: () => Promise.resolve(undefined),
  *   query: () => Promise.resolve([]),
  * };
  * const [stmt] = await postgresEngine.dialect.render(
@@ -28,7 +27,7 @@
  */
 import { quoteIdent } from "../_common/quote.ts";
 import { historySql } from "../_common/history.ts";
-import type { Dialect } from "../dialect.ts";
+import type { Dialect, RenderSession } from "../dialect.ts";
 import type { Engine } from "../engine.ts";
 import { defaultSql } from "./defaults.ts";
 import { inline } from "./inline.ts";
@@ -38,10 +37,18 @@ import { render } from "./render.ts";
 import { normalizeType } from "./types.ts";
 import { postgresVersionSql } from "./version.ts";
 
+/** PostgreSQL holds nothing back between changes: every change renders on its own. */
+const SESSION: RenderSession = {
+  flushFor: () => Promise.resolve([]),
+  render,
+  flush: () => Promise.resolve([]),
+};
+
 /** `introspect` also accepts `{ schema }` (default `public`). */
 const dialect: Dialect = {
   name: "postgres",
   render,
+  session: () => SESSION,
   versionSql: postgresVersionSql,
   historySql: historySql(render),
   script: { preamble: [], begin: "BEGIN", commit: "COMMIT" },

@@ -82,7 +82,13 @@ function renderChange(change: Change, ctx: RenderContext): Statement[] {
     case "addColumn":
       return renderAddColumn(change);
     case "dropColumn":
-      return one(`ALTER TABLE ${table} DROP COLUMN ${quoteIdent(change.column)}`);
+      // CASCADE drops the views, triggers and foreign keys of other tables
+      // that use the column; without it PostgreSQL refuses and names them.
+      return one(
+        `ALTER TABLE ${table} DROP COLUMN ${quoteIdent(change.column)}${
+          change.cascade ? " CASCADE" : ""
+        }`,
+      );
     case "alterColumn":
       return renderAlterColumn(change);
     case "createIndex":
@@ -138,11 +144,7 @@ function renderChange(change: Change, ctx: RenderContext): Statement[] {
  * @example Adding a column
  * ```ts
  * import { render } from "./render.ts";
- * const ctx = {
- *   transactional: true,
- *   inspectTable: () => Promise.resolve(undefined),
- *   query: () => Promise.resolve([]),
- * };
+ * const ctx = { transactional: true, query: () => Promise.resolve([]) };
  * const [stmt] = await render(
  *   { kind: "addColumn", table: "users", column: { name: "bio", type: "text", nullable: true } },
  *   ctx,

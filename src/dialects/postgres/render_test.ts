@@ -104,6 +104,11 @@ const CASES: { name: string; change: Change; sql: string[] }[] = [
     sql: ['ALTER TABLE users DROP COLUMN "Bio"'],
   },
   {
+    name: "dropColumn with cascade",
+    change: { kind: "dropColumn", table: "users", column: "bio", cascade: true },
+    sql: ["ALTER TABLE users DROP COLUMN bio CASCADE"],
+  },
+  {
     name: "alterColumn with every key",
     change: {
       kind: "alterColumn",

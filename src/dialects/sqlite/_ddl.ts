@@ -132,7 +132,7 @@ export function columnDefinition(col: ColumnSql, primaryKey = false): string {
     const bare = /^[A-Za-z_][A-Za-z0-9_]*$/.test(col.collate);
     parts.push(`COLLATE ${bare ? col.collate : quoteIdent(col.collate)}`);
   }
-  for (const c of col.checks) parts.push(`${named(c.name)}CHECK (${c.expr})`);
+  for (const c of col.checks) parts.push(checkSql(c));
   const ref = col.references;
   if (ref) {
     parts.push(
@@ -169,17 +169,43 @@ export function createTableSql(
   }
   const lines = table.columns.map((c) => columnDefinition(c, c.name === inlinePk));
   if (table.primaryKey.length > 1) lines.push(`PRIMARY KEY (${list(table.primaryKey)})`);
-  for (const u of table.uniques) lines.push(`${named(u.name)}UNIQUE (${list(u.columns)})`);
-  for (const c of table.checks) lines.push(`${named(c.name)}CHECK (${c.expr})`);
-  for (const fk of table.foreignKeys) {
-    lines.push(
-      `${named(fk.name)}FOREIGN KEY (${list(fk.columns)}) REFERENCES ` +
-        `${quoteIdent(fk.refTable)} (${list(fk.refColumns)})${actions(fk.onDelete, fk.onUpdate)}`,
-    );
-  }
+  for (const u of table.uniques) lines.push(uniqueSql(u));
+  for (const c of table.checks) lines.push(checkSql(c));
+  for (const fk of table.foreignKeys) lines.push(foreignKeySql(fk));
   const head = `CREATE TABLE ${options.ifNotExists ? "IF NOT EXISTS " : ""}` +
     quoteIdent(options.name ?? table.name);
   return `${head} (\n  ${lines.join(",\n  ")}\n)${table.options ? " " + table.options : ""}`;
+}
+
+/**
+ * Writes a table-level UNIQUE constraint.
+ *
+ * @param u The constraint.
+ * @returns `[CONSTRAINT name ]UNIQUE (cols)`.
+ */
+export function uniqueSql(u: { name: string | null; columns: string[] }): string {
+  return `${named(u.name)}UNIQUE (${list(u.columns)})`;
+}
+
+/**
+ * Writes a CHECK constraint.
+ *
+ * @param c The constraint.
+ * @returns `[CONSTRAINT name ]CHECK (expr)`.
+ */
+export function checkSql(c: CheckSql): string {
+  return `${named(c.name)}CHECK (${c.expr})`;
+}
+
+/**
+ * Writes a table-level FOREIGN KEY constraint.
+ *
+ * @param fk The constraint.
+ * @returns `[CONSTRAINT name ]FOREIGN KEY (cols) REFERENCES t (cols)[ ON DELETE …][ ON UPDATE …]`.
+ */
+export function foreignKeySql(fk: ForeignKeySql): string {
+  return `${named(fk.name)}FOREIGN KEY (${list(fk.columns)}) REFERENCES ` +
+    `${quoteIdent(fk.refTable)} (${list(fk.refColumns)})${actions(fk.onDelete, fk.onUpdate)}`;
 }
 
 /**

@@ -171,19 +171,3 @@ export function splitTopLevel(tokens: Token[], from: number, to: number): Token[
   if (current.length) items.push(current);
   return items;
 }
-
-/**
- * Tells whether SQL text mentions an identifier (quoted or not, any case)
- * outside strings and comments. Used conservatively: a mention means "may
- * depend on it".
- *
- * @param sql SQL text.
- * @param name The identifier.
- * @returns `true` when some word or quoted identifier equals `name`.
- */
-export function mentions(sql: string, name: string): boolean {
-  const lower = name.toLowerCase();
-  return tokenize(sql).some((t) =>
-    (t.kind === "word" || t.kind === "quoted") && t.value.toLowerCase() === lower
-  );
-}

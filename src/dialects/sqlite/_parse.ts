@@ -7,6 +7,7 @@
  * @module
  */
 import { isWord, matchParen, significant, splitTopLevel, type Token, tokenize } from "./_lexer.ts";
+import { type ConstraintText, parseTableText, type TableText } from "./_table_text.ts";
 
 /** A CHECK constraint as written. */
 export interface ParsedCheck {
@@ -49,129 +50,55 @@ export interface ParsedTable {
   options: string;
 }
 
-const COLUMN_CONSTRAINT = new Set([
-  "CONSTRAINT",
-  "PRIMARY",
-  "NOT",
-  "NULL",
-  "UNIQUE",
-  "CHECK",
-  "DEFAULT",
-  "COLLATE",
-  "REFERENCES",
-  "GENERATED",
-  "AS",
-]);
-const TABLE_CONSTRAINT = new Set(["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"]);
-
 function slice(sql: string, tokens: Token[], from: number, to: number): string {
   const first = tokens[from];
   const last = tokens[to - 1];
   return first && last && to > from ? sql.slice(first.start, last.end) : "";
 }
 
-function names(tokens: Token[], open: number): string[] {
-  const close = matchParen(tokens, open);
-  return splitTopLevel(tokens, open + 1, close).map((item) => item[0]?.value ?? "");
-}
-
-function parseConstraints(
-  sql: string,
-  tokens: Token[],
-  column: string | null,
-  out: { checks: ParsedCheck[]; named: ParsedNamed[]; foreignKeys: ParsedForeignKey[] },
-): { autoIncrement: boolean; collate: string | null; checks: ParsedCheck[] } {
-  let pending: string | null = null;
-  let fkColumns: { name: string | null; columns: string[] } | null = null;
-  let autoIncrement = false;
-  let collate: string | null = null;
-  const checks: ParsedCheck[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i] as Token;
-    if (isWord(t, "CONSTRAINT")) {
-      pending = tokens[i + 1]?.value ?? null;
-      i++;
-      continue;
-    }
-    if (isWord(t, "CHECK") && tokens[i + 1]?.text === "(") {
-      const close = matchParen(tokens, i + 1);
-      const check = { name: pending, expr: slice(sql, tokens, i + 2, close) };
-      checks.push(check);
-      out.checks.push(check);
-      i = close;
-      pending = null;
-    } else if (isWord(t, "AUTOINCREMENT")) {
-      autoIncrement = true;
-    } else if (isWord(t, "COLLATE")) {
-      collate = tokens[i + 1]?.value ?? null;
-      i++;
-    } else if (isWord(t, "UNIQUE") || isWord(t, "PRIMARY") || isWord(t, "FOREIGN")) {
-      const kind = isWord(t, "UNIQUE")
-        ? "unique"
-        : isWord(t, "PRIMARY")
-        ? "primaryKey"
-        : "foreignKey";
-      let cols = column === null ? [] : [column];
-      const open = kind === "unique" ? i + 1 : i + 2;
-      if (column === null && tokens[open]?.text === "(") {
-        cols = names(tokens, open);
-        i = matchParen(tokens, open);
-      }
-      if (kind === "foreignKey") fkColumns = { name: pending, columns: cols };
-      else if (pending !== null) out.named.push({ name: pending, kind, columns: cols });
-      pending = null;
-    } else if (isWord(t, "REFERENCES")) {
-      const fk = fkColumns ?? { name: pending, columns: column === null ? [] : [column] };
-      out.foreignKeys.push({ ...fk, refTable: tokens[i + 1]?.value ?? "" });
-      if (fk.name !== null) {
-        out.named.push({ name: fk.name, kind: "foreignKey", columns: fk.columns });
-      }
-      fkColumns = null;
-      pending = null;
-      i++;
-    } else if (t.text === "(") {
-      i = matchParen(tokens, i);
-    }
-  }
-  return { autoIncrement, collate, checks };
-}
-
 /**
- * Parses a stored `CREATE TABLE` statement.
+ * Parses a stored `CREATE TABLE` statement into what introspection needs,
+ * from the same reading the rebuild edits (`_table_text.ts`).
  *
  * @param sql The `sql` column of `sqlite_master` for a table.
  * @returns Columns, checks, named constraints and table options.
  */
 export function parseCreateTable(sql: string): ParsedTable {
-  const tokens = significant(tokenize(sql));
-  const open = tokens.findIndex((t) => t.text === "(");
-  const close = matchParen(tokens, open);
-  const result: ParsedTable = {
-    columns: [],
-    checks: [],
-    named: [],
-    foreignKeys: [],
-    options: "",
+  const result: ParsedTable = { columns: [], checks: [], named: [], foreignKeys: [], options: "" };
+  let text: TableText;
+  try {
+    text = parseTableText(sql);
+  } catch {
+    return result; // not a CREATE TABLE with a column list
+  }
+  result.options = text.options;
+  const exprOf = (k: ConstraintText) => (k.expr ? sql.slice(k.expr.start, k.expr.end) : "");
+  const read = (k: ConstraintText, columns: string[], into: ParsedCheck[] | null) => {
+    if (k.kind === "check") {
+      const check = { name: k.name, expr: exprOf(k) };
+      into?.push(check);
+      result.checks.push(check);
+    } else if (k.kind === "references" || k.kind === "foreignKey") {
+      result.foreignKeys.push({ name: k.name, columns, refTable: k.refTable ?? "" });
+      if (k.name !== null) result.named.push({ name: k.name, kind: "foreignKey", columns });
+    } else if ((k.kind === "unique" || k.kind === "primaryKey") && k.name !== null) {
+      result.named.push({ name: k.name, kind: k.kind, columns });
+    }
   };
-  if (open < 0) return result;
-  const closeToken = tokens[close];
-  result.options = closeToken ? sql.slice(closeToken.end).trim().replace(/;$/, "").trim() : "";
-  for (const item of splitTopLevel(tokens, open + 1, close)) {
-    const head = item[0];
-    if (!head) continue;
-    if (head.kind === "word" && TABLE_CONSTRAINT.has(head.text.toUpperCase())) {
-      parseConstraints(sql, item, null, result);
+  for (const item of text.items) {
+    const col = item.column;
+    if (!col) {
+      for (const k of item.constraints) read(k, k.columns, null);
       continue;
     }
-    let k = 1;
-    while (k < item.length) {
-      const t = item[k] as Token;
-      if (t.kind === "word" && COLUMN_CONSTRAINT.has(t.text.toUpperCase())) break;
-      if (t.text === "(") k = matchParen(item, k);
-      k++;
-    }
-    const parsed = parseConstraints(sql, item.slice(k), head.value, result);
-    result.columns.push({ name: head.value, ...parsed });
+    const checks: ParsedCheck[] = [];
+    for (const k of col.constraints) read(k, [col.name], checks);
+    result.columns.push({
+      name: col.name,
+      autoIncrement: col.constraints.some((k) => k.kind === "primaryKey" && k.autoIncrement),
+      collate: col.constraints.find((k) => k.kind === "collate")?.collation ?? null,
+      checks,
+    });
   }
   return result;
 }
@@ -216,16 +143,4 @@ export function indexItems(sql: string): string[] {
     }
     return slice(sql, item, 0, item.length);
   });
-}
-
-/**
- * Reads the values of an enum check `col IN ('a', 'b')`.
- *
- * @param expr The CHECK expression.
- * @returns The string literals, unquoted.
- */
-export function inListValues(expr: string): string[] {
-  return tokenize(expr).filter((t) => t.kind === "string").map((t) =>
-    t.text.slice(1, -1).replaceAll("''", "'")
-  );
 }

@@ -10,16 +10,19 @@ import type { Row } from "../../changes/op.ts";
 import type { Driver, Queryable, Statement } from "../../drivers/driver.ts";
 import { openDriver } from "../../drivers/mod.ts";
 import type { Table } from "../../schema/model.ts";
+import type { RenderContext } from "../dialect.ts";
 import { introspectTable } from "./introspect.ts";
-import { renderSqlite, type SqliteRenderContext } from "./render.ts";
+import { renderSqlite } from "./session.ts";
 
 /** A test database with its render context. */
 export interface TestDb {
   db: Driver;
-  ctx: SqliteRenderContext;
+  ctx: RenderContext;
+  /** Warning lines the renderer reported. */
+  warnings: string[];
   /** Every statement executed through {@linkcode TestDb.apply} / the op. */
   log: Statement[];
-  /** Renders and executes one change on `q` (default: the connection). */
+  /** Renders (on its own, nothing held back) and executes one change on `q` (default: the connection). */
   apply(change: Change, q?: Queryable): Promise<Statement[]>;
   /** An op whose calls are rendered and executed on `q` (default: the connection). */
   op(q?: Queryable): RecordingOp;
@@ -41,11 +44,11 @@ export async function openTestDb(setup = ""): Promise<TestDb> {
   const db = await openDriver("sqlite::memory:");
   if (setup) await db.execute({ sql: setup });
   const log: Statement[] = [];
-  const ctx: SqliteRenderContext = {
-    inspectTable: (name) => introspectTable(db, name),
+  const warnings: string[] = [];
+  const ctx: RenderContext = {
     query: (sql, params) => db.query(sql, params),
     transactional: true,
-    enums: new Map(),
+    warn: (message) => warnings.push(message),
   };
   const apply = async (change: Change, q: Queryable = db) => {
     const stmts = await renderSqlite(change, ctx);
@@ -58,6 +61,7 @@ export async function openTestDb(setup = ""): Promise<TestDb> {
   return {
     db,
     ctx,
+    warnings,
     log,
     apply,
     op: (q: Queryable = db) =>

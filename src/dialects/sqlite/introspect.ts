@@ -18,13 +18,8 @@ import type {
   Table,
   UniqueConstraint,
 } from "../../schema/model.ts";
-import {
-  indexItems,
-  indexWhere,
-  inListValues,
-  parseCreateTable,
-  type ParsedTable,
-} from "./_parse.ts";
+import { indexItems, indexWhere, parseCreateTable, type ParsedTable } from "./_parse.ts";
+import { readEnumTypes } from "./enums.ts";
 import { canonicalType } from "./types.ts";
 
 /** What introspection needs: something that reads rows (a connection, or a render context). */
@@ -205,31 +200,9 @@ export async function introspectTable(q: Reader, name: string): Promise<Table | 
 }
 
 /**
- * Reads every enum that some column declares as `enum:NAME` (SQLite has no
- * enum types; the values live in the column's `"enum:NAME"` CHECK).
- *
- * @param q A connection or transaction.
- * @returns Enums by name; the first column found wins.
- */
-export async function readEnums(q: Reader): Promise<Map<string, string[]>> {
-  const rows = await q.query(
-    `SELECT sql FROM sqlite_master WHERE type = 'table' AND sql LIKE '%"enum:%' ORDER BY name`,
-  );
-  const enums = new Map<string, string[]>();
-  for (const row of rows) {
-    for (const col of parseCreateTable(String(row.sql)).columns) {
-      for (const check of col.checks) {
-        const name = check.name?.startsWith("enum:") ? check.name.slice(5) : undefined;
-        if (name !== undefined && !enums.has(name)) enums.set(name, inListValues(check.expr));
-      }
-    }
-  }
-  return enums;
-}
-
-/**
  * Reads the whole user schema: tables (without `sqlite_*`, `_strata_*` and
- * the names in `exclude`) and the enums their columns use.
+ * the names in `exclude`) and the enum types created with `createEnum`
+ * (kept in `_strata_enums`, see `enums.ts`).
  *
  * @param q A connection or transaction.
  * @param options `exclude`: table names to leave out (e.g. the version table).
@@ -248,7 +221,7 @@ export async function introspect(
     const table = await introspectTable(q, name);
     if (table) tables.push(table);
   }
-  const enums: EnumType[] = [...(await readEnums(q))]
+  const enums: EnumType[] = [...(await readEnumTypes(q))]
     .map(([name, values]) => ({ name, schema: "main", values }))
     .sort(byKey((e) => e.name));
   return { tables, enums };

@@ -9,7 +9,6 @@
  * import assert from "node:assert/strict";
  * import { sqliteEngine } from "./mod.ts";
  * const ctx = {
- *   inspectTable: () => Promise.resolve(undefined),
  *   query: () => Promise.resolve([]),
  *   transactional: true,
  * };
@@ -29,13 +28,14 @@ import { quoteIdent } from "../_common/quote.ts";
 import { historySql } from "../_common/history.ts";
 import { introspect } from "./introspect.ts";
 import { inline, literal } from "./literal.ts";
-import { renderSqlite } from "./render.ts";
+import { renderSqlite, SqliteSession } from "./session.ts";
 import { defaultSql, normalizeType } from "./types.ts";
 import { sqliteVersionSql } from "./version.ts";
 
 const dialect: Dialect = {
   name: "sqlite",
   render: renderSqlite,
+  session: () => new SqliteSession(),
   versionSql: sqliteVersionSql,
   historySql: historySql(renderSqlite),
   script: { preamble: ["PRAGMA foreign_keys = OFF"], begin: "BEGIN", commit: "COMMIT" },

@@ -150,7 +150,7 @@ Deno.test("rebuildTable() rolled back with its transaction leaves the table as i
     await assert.rejects(
       () =>
         migrate(t, async () => {
-          await t.op().dropColumn("customers", "email");
+          await t.op().dropColumn("customers", "email", { cascade: true });
           throw new Error("later step fails");
         }),
       /later step fails/,
@@ -161,10 +161,23 @@ Deno.test("rebuildTable() rolled back with its transaction leaves the table as i
   }
 });
 
-Deno.test("dropColumn rebuilds and drops the indexes and triggers that use the column", async () => {
+Deno.test("dropColumn refuses a column that indexes and triggers use; cascade drops them with a warning", async () => {
   const t = await openTestDb(SHOP);
   try {
-    await migrate(t, () => t.op().dropColumn("customers", "score"));
+    const before = await snapshot(t);
+    await assert.rejects(
+      () => migrate(t, () => t.op().dropColumn("customers", "score")),
+      (e: unknown) =>
+        e instanceof StrataError &&
+        e.message ===
+          'Cannot drop column "customers.score": used by trigger "tr_customers_score"' &&
+        /cascade: true/.test(e.hint ?? ""),
+    );
+    assert.deepEqual(await snapshot(t), before);
+    await migrate(t, () => t.op().dropColumn("customers", "score", { cascade: true }));
+    assert.deepEqual(t.warnings, [
+      'dropping column "customers.score" also drops trigger "tr_customers_score" (cascade: true)',
+    ]);
     const table = await t.table("customers");
     assert.deepEqual(table.columns.map((c) => c.name), ["id", "email", "name"]);
     const names = await t.rows(
@@ -176,7 +189,12 @@ Deno.test("dropColumn rebuilds and drops the indexes and triggers that use the c
       "tr_customers_ins",
       "ux_customers_email",
     ]);
-    await migrate(t, () => t.op().dropColumn("customers", "email"));
+    await migrate(t, () => t.op().dropColumn("customers", "email", { cascade: true }));
+    assert.equal(
+      t.warnings[1],
+      'dropping column "customers.email" also drops index "ux_customers_email", ' +
+        'trigger "tr_customers_ins", view "v_customers" (cascade: true)',
+    );
     assert.deepEqual((await t.table("customers")).indexes.map((i) => i.name), [
       "ix_customers_name",
     ]);
@@ -237,14 +255,28 @@ Deno.test("alterColumn nullable false fails cleanly when the column holds NULLs"
   }
 });
 
-Deno.test("rebuildTable() fails the migration when it would leave foreign keys broken", async () => {
+Deno.test("rebuildTable() leaves foreign-key orphans it found alone and fails on ones it adds", async () => {
   const t = await openTestDb(SHOP);
   try {
     await t.exec("PRAGMA foreign_keys = OFF; INSERT INTO orders (customer_id) VALUES (42)");
+    await migrate(t, () => t.op().alterColumn("orders", "total", { type: "real" }));
+    assert.equal((await t.table("orders")).columns[2]?.type, "real");
+    assert.deepEqual(await t.rows("SELECT count(*) AS n FROM pragma_foreign_key_check"), [{
+      n: 1,
+    }]);
+    // A new foreign key over rows that break it is a violation this rebuild introduces.
+    await t.exec("CREATE TABLE regions (id INTEGER PRIMARY KEY)");
+    await t.exec(
+      "ALTER TABLE customers ADD COLUMN region_id INTEGER; UPDATE customers SET region_id = 7",
+    );
     const before = await snapshot(t);
     await assert.rejects(
-      () => migrate(t, () => t.op().alterColumn("orders", "total", { type: "real" })),
-      /foreign_key_check found violations/,
+      () =>
+        migrate(
+          t,
+          () => t.op().createForeignKey("fk_region", "customers", ["region_id"], "regions", ["id"]),
+        ),
+      /CHECK constraint failed: rebuilding customers introduced foreign-key violations/,
     );
     assert.deepEqual(await snapshot(t), before);
   } finally {
@@ -304,12 +336,12 @@ Deno.test("rebuildTable() statements inlined for an offline script do what the l
       await replay.op().addColumn("customers", "tier", { type: "smallint", unique: true });
       await replay.op().execute("UPDATE customers SET tier = id + ?", [10]);
       await replay.op().alterColumn("customers", "email", { type: "varchar(120)" });
-      await replay.op().dropColumn("customers", "score");
+      await replay.op().dropColumn("customers", "score", { cascade: true });
     });
     const script = replay.log.flatMap(inline).map((s) => s + ";\n").join("");
     assert.match(
       script,
-      /INSERT INTO sqlite_sequence \(name, seq\) SELECT '_strata_new_customers', seq/,
+      /INSERT INTO sqlite_sequence \(name, seq\) SELECT 'customers', seq FROM sqlite_sequence WHERE name = '_strata_old_customers'/,
     );
     await target.exec(
       `PRAGMA foreign_keys = OFF; BEGIN; ${script} COMMIT; PRAGMA foreign_keys = ON;`,

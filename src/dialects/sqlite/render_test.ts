@@ -326,8 +326,12 @@ Deno.test("renderSqlite() quotes reserved, upper-case and quote-bearing names", 
     await op.createIndex("Ix", 'Se"lect', ["Group", 'we"ird']);
     await op.bulkInsert('Se"lect', [{ order: 1, Group: "g", 'we"ird': "w" }]);
     await op.alterColumn('Se"lect', 'we"ird', { nullable: false });
-    await op.dropColumn('Se"lect', "Group");
+    await op.dropColumn('Se"lect', "Group", { cascade: true });
     await op.settle();
+    assert.deepEqual(t.warnings, [
+      'dropping column "Se"lect.Group" also drops index "Ix" (cascade: true)',
+    ]);
+    assert.deepEqual(await t.rows("SELECT name FROM sqlite_master WHERE type = 'index'"), []);
     assert.match(t.log[0]?.sql ?? "", /^CREATE TABLE "Se""lect" \(\n {2}"order" INTEGER/);
     const table = await t.table('Se"lect');
     assert.deepEqual(table.columns.map((c) => [c.name, c.nullable]), [
@@ -341,7 +345,7 @@ Deno.test("renderSqlite() quotes reserved, upper-case and quote-bearing names", 
 });
 
 Deno.test("renderSqlite() rejects an unknown enum and an implausible type", async () => {
-  const t = await openTestDb();
+  const t = await openTestDb("CREATE TABLE users (id INTEGER PRIMARY KEY)");
   try {
     await assert.rejects(
       () => t.op().addColumn("users", "m", { type: "enum:nope" }),
@@ -360,33 +364,47 @@ Deno.test("renderSqlite() rejects an unknown enum and an implausible type", asyn
   }
 });
 
-Deno.test("renderSqlite() reads enum values back from an existing column in a later run", async () => {
+Deno.test("renderSqlite() reads enum values from _strata_enums, the one place they live", async () => {
   const t = await openTestDb();
   try {
     await t.op().createEnum("mood", ["a", "b"]);
     await t.op().createTable("p", { m: { type: "enum:mood" } });
-    t.ctx.enums = new Map(); // a later run: nothing remembered
     await t.op().addColumn("p", "m2", { type: "enum:mood", nullable: false, default: "a" });
     const p = await t.table("p");
     assert.deepEqual(p.columns.map((c) => c.type), ["enum:mood", "enum:mood"]);
+    assert.deepEqual(
+      await t.rows("SELECT name, vals FROM _strata_enums"),
+      [{ name: "mood", vals: '["a","b"]' }],
+    );
+    // Columns still carry the values in their CHECK, but only the table is read:
+    // without its row the enum is unknown.
+    await t.exec("DELETE FROM _strata_enums");
+    await assert.rejects(
+      () => t.op().addColumn("p", "m3", { type: "enum:mood" }),
+      /Unknown enum "mood" on sqlite/,
+    );
+    assert.deepEqual((await introspect(t.db)).enums, []);
   } finally {
     await t.db.close();
   }
 });
 
-Deno.test("renderSqlite() finds an enum created in an earlier run that no column uses yet", async () => {
+Deno.test("renderSqlite() forgets an enum on dropEnum; introspection reports the created ones", async () => {
   const t = await openTestDb();
   try {
     await t.op().createEnum("mood", ["a", "b"]);
-    t.ctx.enums = new Map(); // a later run: nothing remembered, no column carries the CHECK
+    await t.op().createEnum("size", ["s"]);
+    // Reported as PostgreSQL reports its types: created, whether or not a column uses it.
+    assert.deepEqual((await introspect(t.db)).enums, [
+      { name: "mood", schema: "main", values: ["a", "b"] },
+      { name: "size", schema: "main", values: ["s"] },
+    ]);
     await t.op().createTable("p", { m: { type: "enum:mood" } });
-    const p = await t.table("p");
-    assert.deepEqual(p.columns.map((c) => c.type), ["enum:mood"]);
-    await t.op().dropEnum("mood");
-    t.ctx.enums = new Map();
+    await t.op().dropEnum("size");
+    assert.deepEqual((await introspect(t.db)).enums.map((e) => e.name), ["mood"]);
     await assert.rejects(
-      () => t.op().addColumn("p", "m3", { type: "enum:nope" }),
-      /Unknown enum "nope"/,
+      () => t.op().addColumn("p", "m3", { type: "enum:size" }),
+      /Unknown enum "size"/,
     );
   } finally {
     await t.db.close();

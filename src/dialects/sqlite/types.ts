@@ -125,6 +125,38 @@ export function declaredType(type: string): string {
   return t;
 }
 
+/** The only type names a STRICT table accepts (sqlite.org/stricttables.html). */
+const STRICT_TYPES = new Set(["INT", "INTEGER", "REAL", "TEXT", "BLOB", "ANY"]);
+
+/**
+ * The declared type for a column of a STRICT table, which accepts only INT,
+ * INTEGER, REAL, TEXT, BLOB and ANY: a portable type maps to the one of these
+ * with the affinity it has elsewhere (sqlite.org/datatype3.html §3.1), so
+ * `varchar(20)` is TEXT, `bigint` INTEGER, `double` REAL; `boolean` is
+ * INTEGER (0/1) and `numeric(p,s)` REAL, as their values are stored anyway.
+ *
+ * @param type Portable type or a SQLite type.
+ * @returns One of STRICT's type names.
+ * @throws {StrataError} When the type is not a plausible SQLite type name.
+ *
+ * @example
+ * ```ts
+ * import { strictType } from "./types.ts";
+ * console.assert(strictType("varchar(20)") === "TEXT");
+ * console.assert(strictType("timestamptz") === "TEXT");
+ * console.assert(strictType("bigint") === "INTEGER");
+ * console.assert(strictType("any") === "ANY");
+ * ```
+ */
+export function strictType(type: string): string {
+  const declared = declaredType(type).toUpperCase();
+  if (STRICT_TYPES.has(declared)) return declared;
+  if (declared.includes("INT") || declared.startsWith("BOOL")) return "INTEGER";
+  if (/CHAR|CLOB|TEXT/.test(declared)) return "TEXT";
+  if (declared.includes("BLOB")) return "BLOB";
+  return "REAL";
+}
+
 /**
  * Maps a declared type, as `pragma table_xinfo` reports it, to the canonical
  * vocabulary described in this module's table.
