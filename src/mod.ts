@@ -50,7 +50,7 @@ export type { WaitOptions, WaitResult } from "./runner/wait.ts";
 export { resolveConfig } from "./config/resolve.ts";
 export type { Config, ConfigFlags } from "./config/resolve.ts";
 export type { Settings } from "./config/settings.ts";
-export type { DatabaseUrl, SqliteMode } from "./config/url.ts";
+export type { DatabaseUrl, PostgresUrl, SqliteMode, SqliteUrl } from "./config/url.ts";
 export { VERSION } from "./version.ts";
 export { AUTO_MIGRATE_DISABLED, autoMigrate } from "./auto_migrate.ts";
 export type { AutoMigrateOptions, Logger } from "./auto_migrate.ts";

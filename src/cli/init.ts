@@ -8,6 +8,7 @@
 import { dirname, join, relative, resolve } from "node:path";
 import { parseDatabaseUrl } from "../config/url.ts";
 import { DIALECT_NAMES } from "../dialects/names.ts";
+import { engineByName } from "../dialects/registry.ts";
 import { UsageError } from "../errors.ts";
 import { MIGRATION_TEMPLATE } from "../script/_template.ts";
 import { VERSION } from "../version.ts";
@@ -121,12 +122,10 @@ async function projectFiles(
   }
   if (url !== undefined) {
     const parsed = parseDatabaseUrl(url, ctx.cwd);
-    const hasPassword = "password" in parsed &&
-      (parsed.password !== undefined || new URL(parsed.url).searchParams.has("password"));
-    if (hasPassword) {
+    if (engineByName(parsed.dialect).hasPassword(parsed)) {
       throw new UsageError("Cannot write the database URL to strata.json: it holds a password", {
         hint: "strata.json is usually committed: put the URL in DATABASE_URL (the environment " +
-          "or .env) and run `strata init --dialect postgres`",
+          `or .env) and run \`strata init --dialect ${parsed.dialect}\``,
       });
     }
     if (name !== undefined && parsed.dialect !== name) {
@@ -144,17 +143,14 @@ async function projectFiles(
   if (url !== undefined) settings.url = url;
   if (name !== undefined) settings.dialect = name;
   settings.dir = relative(dirname(file), dir) || ".";
-  if (url === undefined) {
-    const example = name === "sqlite"
-      ? "DATABASE_URL=sqlite:app.db"
-      : "DATABASE_URL=postgres://USER@HOST:5432/DBNAME   (a password: USER:PASSWORD@HOST)";
+  if (url === undefined && name !== undefined) {
+    const engine = engineByName(name);
+    const vars = engine.urlParts?.parts.map((p) => p.env) ?? [];
     notes.push(
       "No database is configured yet, and Strata never picks one by itself. Set it where",
       "passwords belong, e.g. in .env (keep it out of version control):",
-      `  ${example}`,
-      ...(name === "postgres"
-        ? ["or POSTGRES_HOST, POSTGRES_PORT, POSTGRES_USER, POSTGRES_PASSWORD and POSTGRES_DB."]
-        : []),
+      `  DATABASE_URL=${engine.initExample}`,
+      ...(vars.length > 0 ? [`or ${vars.slice(0, -1).join(", ")} and ${vars.at(-1)}.`] : []),
       "`strata config` shows what Strata resolves.",
     );
   }

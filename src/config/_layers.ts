@@ -7,6 +7,7 @@
  */
 import { dirname, relative, resolve } from "node:path";
 import { ConfigError } from "../errors.ts";
+import { enginesWithUrlParts, type UrlParts } from "../dialects/registry.ts";
 
 /** A setting other than the database URL. */
 export type Setting =
@@ -16,9 +17,6 @@ export type Setting =
   | "lockTimeout"
   | "dialect"
   | "template";
-
-/** A part of a PostgreSQL URL that `POSTGRES_*` variables can give. */
-export type PgPart = "host" | "port" | "user" | "password" | "database";
 
 /** One value: where it came from and what to resolve relative paths against. */
 export interface Found {
@@ -34,8 +32,13 @@ export interface Layer {
   value(key: Setting): Found | undefined;
   /** A full database URL, if this layer has one. */
   url(): Found | undefined;
-  /** The `POSTGRES_*` parts this layer has. */
-  parts(): Partial<Record<PgPart, Found>>;
+  /**
+   * The parts of an engine's URL this layer gives (e.g. `POSTGRES_*`
+   * variables), by part name.
+   *
+   * @param spec The engine's URL parts.
+   */
+  parts(spec: UrlParts): Record<string, Found>;
 }
 
 /** Command-line flags that carry settings. */
@@ -74,15 +77,6 @@ const ENV_NAMES: Partial<Record<Setting, string>> = {
   lockTimeout: "STRATA_LOCK_TIMEOUT",
 };
 
-/** The variables that carry PostgreSQL URL parts, as the `postgres` image names them. */
-export const PG_ENV: Record<PgPart, string> = {
-  host: "POSTGRES_HOST",
-  port: "POSTGRES_PORT",
-  user: "POSTGRES_USER",
-  password: "POSTGRES_PASSWORD",
-  database: "POSTGRES_DB",
-};
-
 /** Variables that carry a full URL, highest first. */
 export const URL_ENV = ["STRATA_URL", "DATABASE_URL"] as const;
 
@@ -102,31 +96,34 @@ export function envLayer(vars: Record<string, string>, label: string, cwd: strin
   return {
     value: (key) => get(ENV_NAMES[key]),
     url: () => get(URL_ENV[0]) ?? get(URL_ENV[1]),
-    parts: () => {
-      const out: Partial<Record<PgPart, Found>> = {};
-      for (const [part, name] of Object.entries(PG_ENV) as [PgPart, string][]) {
-        const found = get(name);
-        if (found) out[part] = found;
+    parts: (spec) => {
+      const out: Record<string, Found> = {};
+      for (const part of spec.parts) {
+        const found = get(part.env);
+        if (found) out[part.name] = found;
       }
       return out;
     },
   };
 }
 
-/** Keys a config file may hold. */
-export const FILE_KEYS = [
+/**
+ * Keys a config file may hold: `url`, each engine's object of URL parts
+ * (`postgres`), then the settings.
+ */
+export const FILE_KEYS: readonly string[] = [
   "url",
-  "postgres",
+  ...enginesWithUrlParts().map(({ parts }) => parts.fileKey),
   "dialect",
   "dir",
   "versionTable",
   "historyTable",
   "lockTimeout",
   "template",
-] as const;
+];
 
-/** Keys of the config file's `postgres` object. */
-const FILE_PG_KEYS: readonly PgPart[] = ["host", "port", "user", "password", "database"];
+/** The engines' URL parts by their config file key (`postgres`). */
+const FILE_PARTS = new Map(enginesWithUrlParts().map(({ parts }) => [parts.fileKey, parts]));
 
 /** The config file layer and where the file is. */
 export interface FileLayer extends Layer {
@@ -167,18 +164,18 @@ export async function fileLayer(path: string | undefined, cwd: string): Promise<
     value === undefined || value === ""
       ? undefined
       : { value: String(value), source: `${label} ${key}`, base };
-  const pg = (values.postgres ?? {}) as Record<string, unknown>;
   return {
     path: file,
     label,
     found: true,
     value: (key) => at(values[key], key),
     url: () => at(values.url, "url"),
-    parts: () => {
-      const out: Partial<Record<PgPart, Found>> = {};
-      for (const part of FILE_PG_KEYS) {
-        const found = at(pg[part], `postgres.${part}`);
-        if (found) out[part] = found;
+    parts: (spec) => {
+      const object = (values[spec.fileKey] ?? {}) as Record<string, unknown>;
+      const out: Record<string, Found> = {};
+      for (const { name } of spec.parts) {
+        const found = at(object[name], `${spec.fileKey}.${name}`);
+        if (found) out[name] = found;
       }
       return out;
     },
@@ -203,13 +200,14 @@ function parseFile(text: string, file: string): Record<string, unknown> {
   }
   for (const [key, value] of Object.entries(data)) {
     if (key === "$schema") continue;
-    if (!(FILE_KEYS as readonly string[]).includes(key)) {
+    if (!FILE_KEYS.includes(key)) {
       throw new ConfigError(`Cannot use config file "${file}": unknown key "${key}"`, {
         hint: `known keys: ${FILE_KEYS.join(", ")}`,
       });
     }
-    if (key === "postgres") {
-      checkPgObject(value, file);
+    const parts = FILE_PARTS.get(key);
+    if (parts !== undefined) {
+      checkPartsObject(value, parts, file);
       continue;
     }
     const ok = key === "lockTimeout"
@@ -223,24 +221,29 @@ function parseFile(text: string, file: string): Record<string, unknown> {
   return data;
 }
 
-function checkPgObject(value: unknown, file: string): void {
-  const example = '{"host": "db", "port": 5432, "user": "app", "database": "app"}';
+/** Checks an engine's object of URL parts (`"postgres": {"host": "db"}`). */
+function checkPartsObject(value: unknown, spec: UrlParts, file: string): void {
+  const key = spec.fileKey;
   if (!isObject(value)) {
-    throw new ConfigError(`Cannot use config file "${file}": "postgres" must be an object`, {
-      hint: `e.g. "postgres": ${example}`,
+    const example = spec.parts.flatMap((p) =>
+      p.example === undefined ? [] : [`"${p.name}": ${JSON.stringify(p.example)}`]
+    );
+    throw new ConfigError(`Cannot use config file "${file}": "${key}" must be an object`, {
+      hint: `e.g. "${key}": {${example.join(", ")}}`,
     });
   }
-  for (const [key, v] of Object.entries(value)) {
-    if (!(FILE_PG_KEYS as readonly string[]).includes(key)) {
-      throw new ConfigError(`Cannot use config file "${file}": unknown key "postgres.${key}"`, {
-        hint: `known keys: ${FILE_PG_KEYS.join(", ")}`,
+  for (const [name, v] of Object.entries(value)) {
+    const part = spec.parts.find((p) => p.name === name);
+    if (part === undefined) {
+      throw new ConfigError(`Cannot use config file "${file}": unknown key "${key}.${name}"`, {
+        hint: `known keys: ${spec.parts.map((p) => p.name).join(", ")}`,
       });
     }
-    const ok = typeof v === "string" || (key === "port" && typeof v === "number");
+    const ok = typeof v === "string" || (part.numeric && typeof v === "number");
     if (!ok) {
       throw new ConfigError(
-        `Cannot use config file "${file}": "postgres.${key}" must be a ${
-          key === "port" ? "number" : "string"
+        `Cannot use config file "${file}": "${key}.${name}" must be a ${
+          part.numeric ? "number" : "string"
         }`,
       );
     }

@@ -3,7 +3,7 @@
  * command-line flags, the real environment, `.env` in the working directory,
  * a config file (`strata.json` in the working directory, or `--config PATH`),
  * and defaults. There is no default database (see `_database_url.ts` for how
- * a URL and `POSTGRES_*` parts combine).
+ * a URL and an engine's URL parts, such as `POSTGRES_*`, combine).
  *
  * Relative paths in a config file (the directory, a SQLite path, the
  * template) are relative to the file's directory; elsewhere to `cwd`.
@@ -13,6 +13,7 @@
 import { isAbsolute, resolve } from "node:path";
 import { ConfigError } from "../errors.ts";
 import { DIALECT_NAMES, type DialectName } from "../dialects/names.ts";
+import { enginesWithUrlParts } from "../dialects/registry.ts";
 import { loadDotEnv } from "./env.ts";
 import { resolveUrl } from "./_database_url.ts";
 import {
@@ -23,6 +24,7 @@ import {
   type Found,
   type Layer,
   type Setting,
+  URL_ENV,
 } from "./_layers.ts";
 import type { DatabaseUrl } from "./url.ts";
 
@@ -58,8 +60,6 @@ export interface Config {
 
 const DEFAULT_LOCK_TIMEOUT_S = 300;
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
-/** Engines a config file's `dialect` may name. */
-
 /**
  * Resolves the configuration of a run.
  *
@@ -129,7 +129,7 @@ export async function resolveConfig(
       ...(dialect ? { dialect: dialect.source } : {}),
       ...(template ? { template: template.source } : {}),
     },
-    lookedIn: "-u/--url; STRATA_URL, DATABASE_URL and POSTGRES_* in the environment; " +
+    lookedIn: `-u/--url; ${listed(envSources())} in the environment; ` +
       `${missing(dotEnv.path, dotEnv.found)}; ${missing(file.path, file.found)}`,
   };
 }
@@ -173,6 +173,16 @@ export function tableName(found: Found, what: string): string {
     `Cannot use "${found.value}" as the ${what} (from ${found.source}): not a plain identifier`,
     { hint: "use letters, digits and underscores, optionally schema-qualified (schema.table)" },
   );
+}
+
+/** The variables that name a database: `STRATA_URL`, `DATABASE_URL`, `POSTGRES_*`. */
+function envSources(): string[] {
+  return [...URL_ENV, ...enginesWithUrlParts().map(({ parts }) => parts.label)];
+}
+
+/** `a, b and c`. */
+function listed(items: readonly string[]): string {
+  return items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
 }
 
 function absolute(found: Found): string {

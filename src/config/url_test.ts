@@ -1,5 +1,6 @@
 import assert, { deepStrictEqual as assertEquals } from "node:assert";
 import { ConfigError } from "../errors.ts";
+import { ENGINES } from "../dialects/registry.ts";
 import { throwsWith } from "../drivers/_test_helpers.ts";
 import { displayUrl, parseDatabaseUrl } from "./url.ts";
 import { hideUserinfo, redactText } from "./redact.ts";
@@ -175,4 +176,44 @@ Deno.test("hideUserinfo() masks the whole userinfo, also in malformed text", () 
     ["sqlite:/tmp/a@b.db", "sqlite:/tmp/a@b.db"],
   ];
   for (const [text, expected] of cases) assertEquals(hideUserinfo(text), expected);
+});
+
+Deno.test("parseDatabaseUrl() refuses a scheme no engine has, listing every engine's schemes and forms", () => {
+  const schemes = ENGINES.flatMap((e) => e.schemes);
+  for (const text of ["mysql://u:hunter22@h/db", "cockroachdb://root@h:26257/d", "sqlite3:a.db"]) {
+    const err = throwsWith(() => parseDatabaseUrl(text, CWD), ConfigError, "unsupported scheme");
+    assert(err.hint?.endsWith(`(known schemes: ${schemes.join(", ")})`), err.hint);
+    for (const example of ENGINES.flatMap((e) => e.urlExamples)) {
+      assert(err.hint?.includes(example), `${example} missing from: ${err.hint}`);
+    }
+    assert(!`${err.message} ${err.hint}`.includes("hunter22"));
+    assertEquals(err.exitCode, 2);
+  }
+});
+
+Deno.test("parseDatabaseUrl() hands each engine's examples, in any case and with a +driver suffix, to that engine", () => {
+  for (const engine of ENGINES) {
+    for (const example of engine.urlExamples) {
+      const url = parseDatabaseUrl(example, CWD);
+      assertEquals([url.dialect, url.raw], [engine.name, example]);
+      assertEquals(displayUrl(url), engine.displayUrl(url));
+      assert(!displayUrl(url).includes(":password@"), displayUrl(url));
+      // The scheme picks the engine whatever its case and driver suffix; the rest is the same URL.
+      const [scheme] = example.split(":");
+      const suffixed = `${scheme?.toUpperCase()}+somedriver${example.slice(scheme!.length)}`;
+      assertEquals({ ...parseDatabaseUrl(suffixed, CWD), raw: example }, url);
+    }
+  }
+});
+
+Deno.test("parseDatabaseUrl() asks the engines what a URL without a scheme probably meant", () => {
+  const hint = (text: string) => throwsWith(() => parseDatabaseUrl(text, CWD), ConfigError).hint;
+  assertEquals(hint("data/app.sqlite3"), 'did you mean "sqlite:data/app.sqlite3"?');
+  // No engine recognizes it: every form is listed instead, and no password is shown.
+  const err = throwsWith(() => parseDatabaseUrl("//app:hunter22@db/app", CWD), ConfigError);
+  assert(!err.message.includes("hunter22"), err.message);
+  assertEquals(err.hint, hint(""));
+  for (const example of ENGINES.flatMap((e) => e.urlExamples)) {
+    assert(err.hint?.includes(example), err.hint);
+  }
 });

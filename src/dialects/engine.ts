@@ -1,13 +1,14 @@
 /**
  * The shape of a database engine in the registry: one descriptor per
- * `dialects/<name>/mod.ts` with its name, URL schemes, a lazy driver opener,
- * the {@linkcode Dialect} that writes its SQL, and the
- * {@linkcode Capabilities} the rest of Strata asks about instead of comparing
- * engine names. `docs/adding-an-engine.md` walks through every field.
+ * `dialects/<name>/mod.ts` with its name, its URLs (schemes, parser, display
+ * form, URL-from-parts variables), a lazy driver opener, the
+ * {@linkcode Dialect} that writes its SQL, and the {@linkcode Capabilities}
+ * the rest of Strata asks about instead of comparing engine names.
+ * `docs/adding-an-engine.md` walks through every field.
  *
  * @module
  */
-import type { DatabaseUrl } from "../config/url.ts";
+import type { DatabaseUrl, UrlOf } from "./database_url.ts";
 import type { Driver, Statement } from "../drivers/driver.ts";
 import type { Dialect } from "./dialect.ts";
 
@@ -88,6 +89,58 @@ export interface Capabilities {
   readonly shadow: ShadowCapability;
 }
 
+/** One value of a URL part, and where it was given (for messages). */
+export interface GivenPart {
+  /** The value as text (a config file's JSON number arrives as its text). */
+  readonly value: string;
+  /** Where it came from, e.g. `env POSTGRES_PORT` or `strata.json postgres.port`. */
+  readonly source: string;
+}
+
+/** One part of a URL that an environment variable or the config file can give. */
+export interface UrlPart {
+  /** Its name, also its key in the config file's object: `host`. */
+  readonly name: string;
+  /** The environment variable that gives it: `POSTGRES_HOST`. */
+  readonly env: string;
+  /** Whether the config file may give it as a JSON number (`port`), not only a string. */
+  readonly numeric: boolean;
+  /**
+   * A value for the config file example in hints; none for a secret, which
+   * belongs in the environment rather than a committed file.
+   */
+  readonly example?: string | number;
+}
+
+/**
+ * URLs from parts: the engine's URL split into variables (as the `postgres`
+ * Docker image's `POSTGRES_HOST`, `POSTGRES_USER`, …) and an object of the
+ * config file (`"postgres": { "host": "db" }`). Configuration merges the
+ * parts key by key across its layers, a higher layer winning per part, then
+ * asks {@linkcode build} for the URL.
+ */
+export interface UrlParts {
+  /** The config file's key for the object of parts: `postgres`. */
+  readonly fileKey: string;
+  /** How messages name the variables together: `POSTGRES_*`. */
+  readonly label: string;
+  /** The parts, in the order of the URL (the order sources are listed in). */
+  readonly parts: readonly UrlPart[];
+  /**
+   * Builds the URL from the parts given, over `base` (a full URL of this
+   * engine from a lower layer, whose other components and query it keeps)
+   * or, without one, over the engine's defaults (PostgreSQL: host
+   * `localhost`, port 5432, user `postgres`, database the user's name, as
+   * psql does).
+   *
+   * @param given The parts given, by {@linkcode UrlPart.name}; at least one.
+   * @param base A URL of this engine to apply them over.
+   * @returns The URL.
+   * @throws {ConfigError} For a malformed value (naming its source).
+   */
+  build(given: Readonly<Record<string, GivenPart>>, base: DatabaseUrl | undefined): DatabaseUrl;
+}
+
 /**
  * One database engine. `N` is its name as a literal type, from which the
  * registry derives `DialectName`.
@@ -106,6 +159,49 @@ export interface Engine<N extends string = string> {
   readonly schemes: readonly string[];
   /** Example URLs, shown in the hint when a URL's scheme is unknown. */
   readonly urlExamples: readonly string[];
+  /**
+   * Parses a URL of one of {@linkcode schemes}, including SQLAlchemy's
+   * forms. Messages show the URL without its password.
+   *
+   * @param rest The URL after the scheme and its colon (`//app@db/app`).
+   * @param raw The URL as given, kept in the result.
+   * @param cwd What relative file paths are resolved against.
+   * @returns The parsed URL, tagged with this engine's name.
+   * @throws {ConfigError} When the URL is malformed.
+   */
+  parseUrl(rest: string, raw: string, cwd: string): UrlOf<N>;
+  /**
+   * The URL as output shows it, with any password replaced by `***`.
+   *
+   * @param url A URL this engine parsed.
+   * @returns Text safe to print.
+   */
+  displayUrl(url: DatabaseUrl): string;
+  /**
+   * Whether a URL holds a password (in its user information or its query),
+   * so `init` refuses to write it into a committed `strata.json`.
+   *
+   * @param url A URL this engine parsed.
+   */
+  hasPassword(url: DatabaseUrl): boolean;
+  /**
+   * The URL a text without a scheme probably meant (SQLite: `app.db` is
+   * `sqlite:app.db`), for the hint of that error; `undefined` when it does
+   * not look like one of this engine's.
+   *
+   * @param text The text given as a URL.
+   */
+  guessUrl(text: string): string | undefined;
+  /**
+   * What `init --dialect NAME` suggests for `DATABASE_URL`, with a note if
+   * one helps: `sqlite:app.db`.
+   */
+  readonly initExample: string;
+  /**
+   * The URL-from-parts variables and config file object (PostgreSQL's
+   * `POSTGRES_*` and `"postgres": {…}`), or `undefined` for none (SQLite).
+   */
+  readonly urlParts: UrlParts | undefined;
   /**
    * Opens a live connection. Imports the driver module on first use, so an
    * engine's client library (postgres.js) loads only for its own URLs.

@@ -17,13 +17,13 @@
  * @module
  */
 import { ConfigError, UsageError } from "../errors.ts";
-import type { Capabilities, Engine } from "./engine.ts";
+import type { Capabilities, Engine, UrlParts } from "./engine.ts";
 import type { Dialect } from "./dialect.ts";
 import { DIALECT_NAMES, type DialectName } from "./names.ts";
 import { postgresEngine } from "./postgres/mod.ts";
 import { sqliteEngine } from "./sqlite/mod.ts";
 
-export type { Capabilities, DialectName, Engine };
+export type { Capabilities, DialectName, Engine, UrlParts };
 
 /**
  * The registry: one engine per name in `names.ts`. The type makes a name
@@ -100,13 +100,46 @@ export function engineByScheme(scheme: string): RegisteredEngine {
   const base = scheme.toLowerCase().split("+")[0] ?? "";
   const engine = ENGINES.find((e) => e.schemes.includes(base));
   if (engine === undefined) {
-    const examples = ENGINES.flatMap((e) => e.urlExamples);
     throw new ConfigError(`Cannot use database URL: unsupported scheme "${scheme}"`, {
-      hint: `use ${examples.slice(0, -1).join(", ")} or ${examples.at(-1)} ` +
-        `(known schemes: ${ENGINES.flatMap((e) => e.schemes).join(", ")})`,
+      hint: `${urlFormsHint()} (known schemes: ${ENGINES.flatMap((e) => e.schemes).join(", ")})`,
     });
   }
   return engine;
+}
+
+/**
+ * The URL forms every engine accepts, as a hint: `use sqlite:PATH, … or
+ * postgres://user:password@host:5432/dbname`.
+ *
+ * @returns The hint text.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { urlFormsHint } from "./registry.ts";
+ * assert.match(urlFormsHint(), /^use sqlite:PATH, .* or postgres:\/\//);
+ * ```
+ */
+export function urlFormsHint(): string {
+  const examples = ENGINES.flatMap((e) => e.urlExamples);
+  return `use ${examples.slice(0, -1).join(", ")} or ${examples.at(-1)}`;
+}
+
+/**
+ * The engines whose URLs can also be given in parts (PostgreSQL's
+ * `POSTGRES_*`), each with its {@linkcode UrlParts}.
+ *
+ * @returns The engines and their parts, in registry order.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { enginesWithUrlParts } from "./registry.ts";
+ * assert.deepEqual(enginesWithUrlParts().map(({ parts }) => parts.label), ["POSTGRES_*"]);
+ * ```
+ */
+export function enginesWithUrlParts(): { engine: RegisteredEngine; parts: UrlParts }[] {
+  return ENGINES.flatMap((engine) => engine.urlParts ? [{ engine, parts: engine.urlParts }] : []);
 }
 
 /**

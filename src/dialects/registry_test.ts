@@ -65,6 +65,26 @@ Deno.test("ENGINES: names and schemes are unique, and each dialect carries its e
   }
 });
 
+Deno.test("ENGINES: what init suggests and the URL-from-parts variables each name their own engine", () => {
+  for (const engine of ENGINES) {
+    // The example may carry a note after the URL.
+    const [example = ""] = engine.initExample.split(/\s+/);
+    assert.equal(parseDatabaseUrl(example, "/srv").dialect, engine.name, engine.initExample);
+    const parts = engine.urlParts;
+    if (parts === undefined) continue;
+    const given = Object.fromEntries(parts.parts.map((p) => [p.name, {
+      value: p.numeric ? "6000" : `v_${p.name}`,
+      source: `env ${p.env}`,
+    }]));
+    const url = parts.build(given, undefined);
+    assert.equal(url.dialect, engine.name);
+    // Every part reached the URL: none of the given values is lost.
+    for (const { value } of Object.values(given)) {
+      assert(JSON.stringify(url).includes(value), `${value} missing from ${engine.name} parts URL`);
+    }
+  }
+});
+
 Deno.test("openDriver() refuses an unknown scheme before connecting, without the password", async () => {
   const err = await rejectsWith(
     () => openDriver("mysql://app:hunter22@db.example/app"),
@@ -81,6 +101,12 @@ Deno.test("docs/adding-an-engine.md describes every field of the descriptor, the
       assert.match(doc, new RegExp(`^\\| \`${key}[:(\` ]`, "m"), key);
     }
     for (const key of Object.keys(engine.capabilities)) assert(doc.includes(`**\`${key}`), key);
+    for (const key of Object.keys(engine.urlParts ?? {})) {
+      assert.match(doc, new RegExp(`^\\| \`${key}[(\` ]`, "m"), `urlParts.${key}`);
+    }
+    for (const key of new Set(engine.urlParts?.parts.flatMap((p) => Object.keys(p)))) {
+      assert.match(doc, new RegExp(`\\{ [^}]*\\b${key}\\b[^}]*\\}`), `urlParts.parts[].${key}`);
+    }
     for (const key of ["versionSql", "historySql", "script"]) {
       for (const member of Object.keys(engine.dialect[key as "versionSql"])) {
         assert.match(doc, new RegExp(`${key}\\.(\\w+/)*${member}\\b`), `${key}.${member}`);

@@ -35,6 +35,14 @@ import { introspect } from "./introspect.ts";
 import { literal } from "./literal.ts";
 import { render } from "./render.ts";
 import { normalizeType } from "./types.ts";
+import {
+  asPostgresUrl,
+  displayPostgresUrl,
+  parsePostgresUrl,
+  POSTGRES_URL_EXAMPLES,
+  POSTGRES_URL_PARTS,
+  postgresHasPassword,
+} from "./url.ts";
 import { postgresVersionSql } from "./version.ts";
 
 /** PostgreSQL holds nothing back between changes: every change renders on its own. */
@@ -76,11 +84,18 @@ export const postgresEngine: Engine<"postgres"> = {
   title: "PostgreSQL",
   // SQLAlchemy's `postgresql+psycopg://` looks up `postgresql`.
   schemes: ["postgres", "postgresql"],
-  urlExamples: ["postgres://user:password@host:5432/dbname"],
+  urlExamples: POSTGRES_URL_EXAMPLES,
+  parseUrl: (rest, raw) => parsePostgresUrl(rest, raw),
+  displayUrl: displayPostgresUrl,
+  hasPassword: postgresHasPassword,
+  // A host name is no clue: "db" could be anything.
+  guessUrl: () => undefined,
+  initExample: "postgres://USER@HOST:5432/DBNAME   (a password: USER:PASSWORD@HOST)",
+  urlParts: POSTGRES_URL_PARTS,
   async openDriver(url, { readOnly, connectTimeoutS }) {
-    if (url.dialect !== "postgres") throw new Error(`Not a PostgreSQL URL: ${url.dialect}`);
+    const pg = asPostgresUrl(url);
     const { openPostgres } = await import("../../drivers/postgres.ts");
-    return await openPostgres(url, { readOnly, ...(connectTimeoutS ? { connectTimeoutS } : {}) });
+    return await openPostgres(pg, { readOnly, ...(connectTimeoutS ? { connectTimeoutS } : {}) });
   },
   dialect,
   capabilities: {

@@ -21,7 +21,6 @@
  *
  * @module
  */
-import type { DatabaseUrl } from "../../config/url.ts";
 import type { Dialect } from "../dialect.ts";
 import type { Engine } from "../engine.ts";
 import { quoteIdent } from "../_common/quote.ts";
@@ -30,6 +29,13 @@ import { introspect } from "./introspect.ts";
 import { inline, literal } from "./literal.ts";
 import { renderSqlite, SqliteSession } from "./session.ts";
 import { defaultSql, normalizeType } from "./types.ts";
+import {
+  asSqliteUrl,
+  displaySqliteUrl,
+  guessSqliteUrl,
+  parseSqliteUrl,
+  SQLITE_URL_EXAMPLES,
+} from "./url.ts";
 import { sqliteVersionSql } from "./version.ts";
 
 const dialect: Dialect = {
@@ -47,12 +53,6 @@ const dialect: Dialect = {
   inline,
 };
 
-/** The database file a SQLite URL names (`:memory:` for an in-memory one). */
-function pathOf(url: DatabaseUrl): string {
-  if (url.dialect !== "sqlite") throw new Error(`Not a SQLite URL: ${url.dialect}`);
-  return url.path;
-}
-
 /**
  * The SQLite {@linkcode Engine}.
  *
@@ -68,20 +68,19 @@ export const sqliteEngine: Engine<"sqlite"> = {
   name: "sqlite",
   title: "SQLite",
   schemes: ["sqlite"],
-  urlExamples: [
-    "sqlite:PATH",
-    "sqlite::memory:",
-    "sqlite:///relative.db",
-    "sqlite:////absolute.db",
-  ],
+  urlExamples: SQLITE_URL_EXAMPLES,
+  parseUrl: parseSqliteUrl,
+  displayUrl: displaySqliteUrl,
+  // A SQLite URL names a file: it holds no credentials.
+  hasPassword: () => false,
+  guessUrl: guessSqliteUrl,
+  initExample: "sqlite:app.db",
+  urlParts: undefined,
   async openDriver(url, { readOnly }) {
-    if (url.dialect !== "sqlite") throw new Error(`Not a SQLite URL: ${url.dialect}`);
+    const { path, mode } = asSqliteUrl(url);
     const { openSqlite } = await import("../../drivers/sqlite.ts");
     // The URL's mode=ro/rw: read-only, or an existing file only.
-    return openSqlite(url.path, {
-      readOnly: readOnly || url.mode === "ro",
-      create: url.mode === "rwc",
-    });
+    return openSqlite(path, { readOnly: readOnly || mode === "ro", create: mode === "rwc" });
   },
   dialect,
   capabilities: {
@@ -90,7 +89,7 @@ export const sqliteEngine: Engine<"sqlite"> = {
     backup: {
       kind: "copyFile",
       file: (url) => {
-        const path = pathOf(url);
+        const { path } = asSqliteUrl(url);
         return path === ":memory:" ? undefined : path;
       },
       // A consistent copy even while others read (https://sqlite.org/lang_vacuum.html#vacuuminto).
