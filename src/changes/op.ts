@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { CheckDef, RefAction, SqlExpr, Value } from "./change.ts";
+import type { CheckDef, RefAction, SqlExpr, UniqueDef, Value } from "./change.ts";
 
 /** A column's reference: `"table.column"` or an object with actions. */
 export type ColumnReference =
@@ -44,8 +44,11 @@ export interface TableForeignKey {
 /** Options of `op.createTable`. */
 export interface CreateTableOptions {
   primaryKey?: string[];
-  /** Each entry is one unique constraint over those columns. */
-  unique?: string[][];
+  /**
+   * Each entry is one unique constraint: its columns, or `{ name, columns }`
+   * to name it.
+   */
+  unique?: (string[] | UniqueDef)[];
   /** CHECK constraints: SQL strings or `{ name, expr }`. */
   checks?: (string | CheckDef)[];
   foreignKeys?: TableForeignKey[];
@@ -75,6 +78,15 @@ export interface AlterColumnOptions {
   default?: Value | null;
   /** New name. */
   rename?: string;
+  /** New comment, or `null` to remove it (PostgreSQL; SQLite keeps no comments). */
+  comment?: string | null;
+  schema?: string;
+}
+
+/** What `op.alterTable` may change; keys that are present are changed. */
+export interface AlterTableOptions {
+  /** New table comment, or `null` to remove it (PostgreSQL; SQLite keeps no comments). */
+  comment?: string | null;
   schema?: string;
 }
 
@@ -116,6 +128,8 @@ export interface Op {
   dropTable(name: string, options?: { ifExists?: boolean; schema?: string }): Promise<void>;
   /** Renames a table. */
   renameTable(oldName: string, newName: string, options?: { schema?: string }): Promise<void>;
+  /** Changes a table's comment. */
+  alterTable(name: string, changes: AlterTableOptions): Promise<void>;
   /** Adds a column. */
   addColumn(
     table: string,

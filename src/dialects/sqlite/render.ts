@@ -202,6 +202,8 @@ export async function renderSqlite(change: Change, ctx: RenderContext): Promise<
       return one(`DROP TABLE ${change.ifExists ? "IF EXISTS " : ""}${t}`);
     case "renameTable":
       return one(`ALTER TABLE ${t} RENAME TO ${quoteIdent(change.newName)}`);
+    case "alterTable":
+      return []; // the only table option is a comment, and SQLite keeps none
     case "addColumn":
       return await addColumn(change, ctx, enums);
     case "dropColumn":
