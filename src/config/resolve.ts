@@ -29,6 +29,8 @@ export interface Config {
   historyTable: string;
   /** How long to wait for the migration lock, in milliseconds. */
   lockTimeoutMs: number;
+  /** Absolute path of the declared schema module (default `schema.ts` beside `dir`). */
+  schema: string;
   /** Which layer each setting came from (e.g. `"env DATABASE_URL"`), for `--debug`. */
   source: Record<string, string>;
 }
@@ -46,7 +48,7 @@ export interface ConfigFlags {
 }
 
 /** Keys a config file may hold. */
-const FILE_KEYS = ["url", "dir", "versionTable", "historyTable", "lockTimeout"] as const;
+const FILE_KEYS = ["url", "dir", "versionTable", "historyTable", "lockTimeout", "schema"] as const;
 const DEFAULT_LOCK_TIMEOUT_S = 300;
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
 
@@ -57,7 +59,7 @@ interface Found {
   base: string;
 }
 
-type Setting = "url" | "dir" | "versionTable" | "historyTable" | "lockTimeout";
+type Setting = "url" | "dir" | "versionTable" | "historyTable" | "lockTimeout" | "schema";
 type Layer = (key: Setting) => Found | undefined;
 
 /**
@@ -103,18 +105,23 @@ export async function resolveConfig(
   const versionTable = pick("versionTable", "strata_version");
   const historyTable = pick("historyTable", "strata_history");
   const lockTimeout = pick("lockTimeout", String(DEFAULT_LOCK_TIMEOUT_S));
+  const dirPath = isAbsolute(dir.value) ? dir.value : resolve(dir.base, dir.value);
+  // The declared schema lives beside the migrations directory unless told otherwise.
+  const schema = pick("schema", join(dirname(dirPath), "schema.ts"));
   return {
     url: parseUrlFrom(url),
-    dir: isAbsolute(dir.value) ? dir.value : resolve(dir.base, dir.value),
+    dir: dirPath,
     versionTable: tableName(versionTable, "version table"),
     historyTable: tableName(historyTable, "history table"),
     lockTimeoutMs: seconds(lockTimeout) * 1000,
+    schema: resolve(schema.base, schema.value),
     source: {
       url: url.source,
       dir: dir.source,
       versionTable: versionTable.source,
       historyTable: historyTable.source,
       lockTimeoutMs: lockTimeout.source,
+      schema: schema.source,
     },
   };
 }
@@ -136,6 +143,7 @@ const ENV_NAMES: Record<Exclude<Setting, "url">, string> = {
   versionTable: "STRATA_VERSION_TABLE",
   historyTable: "STRATA_HISTORY_TABLE",
   lockTimeout: "STRATA_LOCK_TIMEOUT",
+  schema: "STRATA_SCHEMA",
 };
 
 function envLayer(vars: Record<string, string>, label: string, cwd: string): Layer {
