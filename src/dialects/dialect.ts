@@ -8,6 +8,7 @@
 import type { Change, Value } from "../changes/change.ts";
 import type { Queryable, Statement } from "../drivers/driver.ts";
 import type { Schema, Table } from "../schema/model.ts";
+import type { AutogenSupport } from "./autogen.ts";
 
 /** The two supported dialect names. */
 export type DialectName = "sqlite" | "postgres";
@@ -68,8 +69,11 @@ export interface Dialect {
    * around each migration transaction.
    */
   readonly scriptPreamble: readonly string[];
-  /** Reads the whole user schema (Strata's own tables excluded). */
-  introspect(q: Queryable, options?: { exclude?: string[] }): Promise<Schema>;
+  /**
+   * Reads the whole user schema (Strata's own tables excluded). `schema`
+   * names a PostgreSQL schema other than `public` (SQLite ignores it).
+   */
+  introspect(q: Queryable, options?: { exclude?: string[]; schema?: string }): Promise<Schema>;
   /** Quotes an identifier only when it needs quoting. */
   quoteIdent(name: string): string;
   /**
@@ -84,4 +88,6 @@ export interface Dialect {
   literal(value: unknown): string;
   /** Rewrites a statement with its params inlined as literals (offline scripts). */
   inline(stmt: Statement): string[];
+  /** Scratch databases, constraint names, expression forms and DDL for autogenerate. */
+  readonly autogen: AutogenSupport;
 }

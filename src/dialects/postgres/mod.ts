@@ -22,6 +22,7 @@
  */
 import { quoteIdent } from "../_common/quote.ts";
 import type { Dialect } from "../dialect.ts";
+import { postgresAutogen } from "./autogen.ts";
 import { defaultSql } from "./defaults.ts";
 import { inline } from "./inline.ts";
 import { introspect } from "./introspect.ts";
@@ -53,4 +54,5 @@ export const postgresDialect: Dialect = {
   defaultSql,
   literal,
   inline,
+  autogen: postgresAutogen,
 };

@@ -21,6 +21,7 @@
  * @module
  */
 import type { Dialect } from "../dialect.ts";
+import { sqliteAutogen } from "./autogen.ts";
 import { quoteIdent } from "../_common/quote.ts";
 import { introspect } from "./introspect.ts";
 import { inline, literal } from "./literal.ts";
@@ -56,4 +57,5 @@ export const sqliteDialect: Dialect = {
   defaultSql,
   literal,
   inline,
+  autogen: sqliteAutogen,
 };
