@@ -101,7 +101,7 @@ export function compareTable(
   }
   for (const name of droppedCols) {
     const col = fromCols.get(name)!;
-    const notes = [`drops column "${table}.${name}" and its data`];
+    const notes = [`data loss: drops column "${table}.${name}" and its values`];
     if (addedCols.length > 0) {
       notes.push(
         `review: if "${table}.${name}" was renamed, use --rename ${table}.${name}:NEW ` +
@@ -145,7 +145,7 @@ export function compareTable(
             `review: adds NOT NULL column "${table}.${col.name}" without a default: fails when the table has rows`,
           ]
           : [],
-        [`drops column "${table}.${col.name}" and its data`],
+        [`data loss: drops column "${table}.${col.name}" and its values`],
       )],
     });
   }

@@ -280,7 +280,7 @@ function dropTables(
     }
     const keep = (fk: Table["foreignKeys"][number]) =>
       fk.name === null || !deferred.has(`${name}\0${fk.refTable}`);
-    const notes = [`drops table "${name}" and all its rows`];
+    const notes = [`data loss: drops table "${name}" and all its rows`];
     if (added.length > 0) {
       notes.push(
         `review: if "${name}" was renamed, use --rename-table ${name}:NEW instead of a drop and a create`,
@@ -330,14 +330,14 @@ function createTables(
       up: createTableChange(table, { foreignKeys: (fk) => !cut(fk) }),
       down: [{ kind: "dropTable", table: name, ifExists: false }],
       notes: [],
-      downNotes: [`drops table "${name}" and all its rows`],
+      downNotes: [`data loss: drops table "${name}" and all its rows`],
     }];
     for (const ix of table.indexes) {
       steps.push({
         phase: PHASE.tableCreate,
         key: pad(i),
         up: createIndexChange(name, ix),
-        down: [{ kind: "dropIndex", name: ix.name, table: name }],
+        down: [], // dropping the table drops its indexes
         notes: [],
         downNotes: [],
       });

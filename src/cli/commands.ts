@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { checkCommand } from "./check.ts";
 import { currentCommand } from "./current.ts";
 import { branchesCommand, headsCommand } from "./heads.ts";
 import { historyCommand } from "./history.ts";
@@ -11,6 +12,7 @@ import { validateCommand } from "./validate.ts";
 import { mergeCommand, revisionCommand } from "./revision.ts";
 import { showCommand } from "./show.ts";
 import type { CommandSpec } from "./spec.ts";
+import { schemaCommand } from "./schema_dump.ts";
 import { stampCommand } from "./stamp.ts";
 import { downgradeCommand, upgradeCommand } from "./upgrade.ts";
 
@@ -28,4 +30,6 @@ export const COMMANDS: readonly CommandSpec[] = [
   validateCommand,
   revisionCommand,
   mergeCommand,
+  checkCommand,
+  schemaCommand,
 ];

@@ -9,6 +9,7 @@ import { resolveTarget } from "../graph/target.ts";
 import { newRevisionId, writeMigration } from "../script/template.ts";
 import { relative } from "node:path";
 import { type CommandContext, type CommandSpec, stringOpt, stringsOpt } from "./spec.ts";
+import { AUTOGENERATE_OPTIONS, autogenerateBodies } from "./_autogen.ts";
 
 const REV_ID = /^[A-Za-z0-9_]{1,64}$/;
 
@@ -41,23 +42,52 @@ function report(ctx: CommandContext, path: string, revision: string): number {
   return 0;
 }
 
+/**
+ * The bodies for `--autogenerate` (`{}` without it); `null` when nothing
+ * differs, after saying so.
+ */
+async function autogenerate(
+  ctx: CommandContext,
+): Promise<{ upgradeBody?: string; downgradeBody?: string; reviews?: number } | null> {
+  if (!ctx.values.autogenerate) {
+    for (const flag of ["rename", "rename-table", "dev-url", "schema"]) {
+      if (ctx.values[flag] !== undefined) {
+        throw new UsageError(`--${flag} needs --autogenerate`);
+      }
+    }
+    return {};
+  }
+  const bodies = await autogenerateBodies(ctx);
+  if (bodies !== undefined) return bodies;
+  if (ctx.out.json) ctx.out.data({ revision: null, path: null, changes: false });
+  else ctx.out.line("No changes detected");
+  return null;
+}
+
 /** `strata revision`. */
 export const revisionCommand: CommandSpec = {
   name: "revision",
   summary: "Write a new migration file",
-  usage: "revision -m MSG [--head REV] [--branch-label L] [--depends-on REV] [--rev-id ID]",
+  usage: "revision -m MSG [--head REV] [--branch-label L] [--depends-on REV] [--rev-id ID] " +
+    "[--autogenerate [--rename T.OLD:NEW] [--rename-table OLD:NEW] [--dev-url URL]]",
   description:
-    "The new revision's parent is the single head, or --head (use --head base to start a new branch).",
+    "The new revision's parent is the single head, or --head (use --head base to start a new branch). " +
+    "--autogenerate fills it with the difference between the database (at head) and the declared " +
+    "schema; with nothing to do it writes no file.",
   options: {
     message: { type: "string", short: "m", arg: "MSG", description: "what the migration does" },
     head: { type: "string", arg: "REV", description: "parent revision (default: the head)" },
     "branch-label": { type: "string", multiple: true, arg: "L", description: "label a new branch" },
     "depends-on": { type: "string", multiple: true, arg: "REV", description: "also depend on REV" },
     "rev-id": { type: "string", arg: "ID", description: "use this id instead of a random one" },
+    ...AUTOGENERATE_OPTIONS,
   },
   positionals: { min: 0, max: 0, names: "" },
   examples: [
     'strata revision -m "add user bio"',
+    'strata revision --autogenerate -m "add user bio"',
+    'strata revision --autogenerate -m "rename" --rename users.name:full_name',
+    'strata revision --autogenerate -m "add bio" --dev-url sqlite::memory:',
     'strata revision -m "start billing" --head base --branch-label billing',
     'strata revision -m "invoices" --head billing@head --depends-on ae10',
   ],
@@ -80,6 +110,8 @@ export const revisionCommand: CommandSpec = {
       return map.resolvePrefix(d);
     });
     const revision = chooseId(ctx, map);
+    const bodies = await autogenerate(ctx);
+    if (bodies === null) return 0;
     const dir = (await ctx.config()).dir;
     const path = await writeMigration(dir, {
       revision,
@@ -87,7 +119,15 @@ export const revisionCommand: CommandSpec = {
       message,
       branchLabels: stringsOpt(ctx.values, "branch-label"),
       dependsOn,
+      ...bodies,
     });
+    if (bodies.reviews) {
+      ctx.out.warn(
+        `${bodies.reviews} place${
+          bodies.reviews === 1 ? "" : "s"
+        } marked "// review:" in the new migration`,
+      );
+    }
     return report(ctx, path, revision);
   },
 };
