@@ -342,11 +342,11 @@ function compareColumn(
     const kind = typeChange(a, b);
     if (kind === "narrow") {
       into.push(
-        `narrows "${table}.${t.name}" from ${a} to ${b}: values that do not fit are lost or make it fail`,
+        `data loss: narrows "${table}.${t.name}" from ${a} to ${b}: values that do not fit fail the upgrade or lose precision`,
       );
     } else if (kind === "convert") {
       into.push(
-        `review: changes the type of "${table}.${t.name}" from ${a} to ${b}: rows whose values do not convert make it fail`,
+        `review: changes the type of "${table}.${t.name}" from ${a} to ${b}: rows whose values do not convert fail the upgrade`,
       );
     }
   };

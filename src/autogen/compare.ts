@@ -16,6 +16,7 @@
  *
  * @module
  */
+import type { Change } from "../changes/change.ts";
 import { UsageError } from "../errors.ts";
 import type { EnumType, Schema, Table } from "../schema/model.ts";
 import {
@@ -55,6 +56,12 @@ export interface CompareOptions {
     table: string,
     columns: readonly string[],
   ) => string | null;
+  /**
+   * Expressions as the declared schema writes them (`check\0table\0name`,
+   * `index\0table\0name`), used in the changes instead of the database's
+   * canonical text of the same expression.
+   */
+  declaredText?: ReadonlyMap<string, string>;
   /** How messages name the two sides. @default {{ from: "the database", to: "schema.ts" }} */
   labels?: { from: string; to: string };
 }
@@ -180,7 +187,33 @@ export function compareSchemas(
     }
     out.push(...compareTable(f, t, columnRenames(f.name), ctx));
   }
+  if (options.declaredText) {
+    for (const step of out.flatMap((d) => d.steps)) {
+      if (step.up) step.up = withDeclaredText(step.up, options.declaredText);
+    }
+  }
   return out;
+}
+
+/** A change with declared expression texts in place of the database's canonical ones. */
+function withDeclaredText(change: Change, texts: ReadonlyMap<string, string>): Change {
+  const check = (table: string, name: string | undefined) =>
+    name === undefined ? undefined : texts.get(`check\0${table}\0${name}`);
+  switch (change.kind) {
+    case "createCheckConstraint":
+      return { ...change, expr: check(change.table, change.name) ?? change.expr };
+    case "createIndex": {
+      const where = texts.get(`index\0${change.table}\0${change.name}`);
+      return where === undefined || change.where === undefined ? change : { ...change, where };
+    }
+    case "createTable":
+      return {
+        ...change,
+        checks: change.checks.map((c) => ({ ...c, expr: check(change.table, c.name) ?? c.expr })),
+      };
+    default:
+      return change;
+  }
 }
 
 function compareEnums(

@@ -7,9 +7,9 @@
  * declared schema that matches gives no differences.
  *
  * The scratch space is the dialect's (`AutogenSupport.scratch`): a new
- * in-memory database on SQLite; on PostgreSQL a schema created inside a
- * transaction that is always rolled back, so nothing is ever left in the
- * database it runs on.
+ * in-memory database on SQLite; on PostgreSQL the session's temporary schema,
+ * inside a transaction that is always rolled back, so nothing is ever left in
+ * the database it runs on.
  *
  * @module
  */
@@ -35,6 +35,12 @@ export interface NormalizedSchema {
   schema: Schema;
   /** The constraints the declared schema names, as `table\0name` (others match by content). */
   declaredNames: Set<string>;
+  /**
+   * The expressions as the declared schema writes them, by `check\0table\0name`
+   * and `index\0table\0name`: generated migrations use these words rather than
+   * the database's canonical form of them (both build the same thing).
+   */
+  declaredText: Map<string, string>;
 }
 
 /** Options of {@linkcode normalizeDeclared}. */
@@ -62,20 +68,21 @@ class Rollback {
  * @param q Where to run the statements.
  * @param dialect The dialect that renders them.
  * @param changes The changes, in order.
- * @param schema PostgreSQL schema the tables are read from while rendering.
+ * @param schema The PostgreSQL schema the tables are read from while rendering, when not the default.
  * @throws {StrataError} What rendering or running a statement throws.
  */
 export async function applyChanges(
   q: Queryable,
   dialect: Dialect,
   changes: readonly Change[],
-  schema?: string,
+  schema?: () => Promise<string | undefined>,
 ): Promise<void> {
   const ctx: RenderContext = {
-    inspectTable: async (name) =>
-      (await dialect.introspect(q, schema === undefined ? {} : { schema })).tables.find((t) =>
-        t.name === name
-      ),
+    inspectTable: async (name) => {
+      const where = await schema?.();
+      const model = await dialect.introspect(q, where === undefined ? {} : { schema: where });
+      return model.tables.find((t) => t.name === name);
+    },
     query: (sql, params) => q.query(sql, params),
     transactional: true,
     enums: new Map(),
@@ -99,6 +106,25 @@ export function declaredConstraintNames(declared: DeclaredSchema): Set<string> {
       if (typeof c !== "string" && c.name) out.add(`${table}\0${c.name}`);
     }
     for (const f of t.foreignKeys ?? []) if (f.name) out.add(`${table}\0${f.name}`);
+  }
+  return out;
+}
+
+/**
+ * The expressions a declared schema writes for named checks and index predicates.
+ *
+ * @param declared The declared schema.
+ * @returns Texts by `check\0table\0name` and `index\0table\0name`.
+ */
+export function declaredExpressions(declared: DeclaredSchema): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [table, t] of Object.entries(declared.tables)) {
+    for (const c of t.checks ?? []) {
+      if (typeof c !== "string" && c.name) out.set(`check\0${table}\0${c.name}`, c.expr);
+    }
+    for (const [name, ix] of Object.entries(t.indexes ?? {})) {
+      if (ix.where !== undefined) out.set(`index\0${table}\0${name}`, ix.where);
+    }
   }
   return out;
 }
@@ -132,6 +158,7 @@ export async function normalizeDeclared(
 ): Promise<NormalizedSchema> {
   const file = options.file ?? "schema.ts";
   const declaredNames = declaredConstraintNames(declared);
+  const declaredText = declaredExpressions(declared);
   const changes = declaredChanges(declared);
   const scratch = dialect.autogen.scratch;
   try {
@@ -139,7 +166,7 @@ export async function normalizeDeclared(
       const db = await openDriver(scratch.url);
       try {
         await db.transaction((tx) => applyChanges(tx, dialect, changes));
-        return { schema: await dialect.introspect(db), declaredNames };
+        return { schema: await dialect.introspect(db), declaredNames, declaredText };
       } finally {
         await db.close();
       }
@@ -148,15 +175,18 @@ export async function normalizeDeclared(
     if (!connection) {
       throw new UsageError("Cannot normalise the declared schema: no database connection");
     }
-    const name = `strata_scratch_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
     try {
       await connection.transaction(async (tx) => {
-        for (const stmt of scratch.enter(name)) await enterScratch(tx, stmt);
-        await applyChanges(tx, dialect, changes, name);
-        throw new Rollback(await dialect.introspect(tx, { schema: name }));
+        for (const stmt of scratch.enter) await enterScratch(tx, stmt);
+        await applyChanges(tx, dialect, changes, () => scratchName(tx, scratch.nameQuery));
+        const name = await scratchName(tx, scratch.nameQuery);
+        const schema = name === undefined
+          ? { tables: [], enums: [] }
+          : relabel(await dialect.introspect(tx, { schema: name }), name);
+        throw new Rollback(schema);
       });
     } catch (e) {
-      if (e instanceof Rollback) return { schema: relabel(e.value, name), declaredNames };
+      if (e instanceof Rollback) return { schema: e.value, declaredNames, declaredText };
       throw e;
     }
     throw new Error("unreachable: the scratch transaction always rolls back");
@@ -183,6 +213,11 @@ function relabel(schema: Schema, scratch: string): Schema {
     tables: schema.tables.map((t) => ({ ...t, schema: fix(t.schema) })),
     enums: schema.enums.map((e) => ({ ...e, schema: fix(e.schema) })),
   };
+}
+
+async function scratchName(q: Queryable, query: string): Promise<string | undefined> {
+  const [row] = await q.query(query);
+  return row === undefined ? undefined : String(row.name);
 }
 
 async function enterScratch(tx: Queryable, stmt: { sql: string; params?: readonly unknown[] }) {

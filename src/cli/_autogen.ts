@@ -119,6 +119,7 @@ export async function diffProject(
   const differences = compareSchemas(current.schema, normalized.schema, {
     ...renameHints(ctx),
     declaredNames: normalized.declaredNames,
+    declaredText: normalized.declaredText,
     normalizeExpr: autogen.normalizeExpr,
     implicitConstraintName: autogen.implicitConstraintName,
     labels: { from: current.label, to: schemaName },

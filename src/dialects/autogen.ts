@@ -14,13 +14,15 @@ import type { Schema } from "../schema/model.ts";
 /**
  * Where a scratch copy of a schema can be built and thrown away:
  * `memory`: every connection to `url` is a new, empty database (SQLite);
- * `schema`: inside a transaction that is always rolled back, `enter(name)`
- * creates an empty schema and makes it the target of unqualified DDL
- * (PostgreSQL, whose DDL is transactional).
+ * `schema`: inside a transaction that is always rolled back, the `enter`
+ * statements make unqualified DDL land in a private scratch schema, and
+ * `nameQuery` reads that schema's name back (one row with a `name` column,
+ * or none while nothing was created in it) (PostgreSQL, whose DDL is
+ * transactional).
  */
 export type ScratchSpace =
   | { readonly kind: "memory"; readonly url: string }
-  | { readonly kind: "schema"; enter(name: string): Statement[] };
+  | { readonly kind: "schema"; readonly enter: readonly Statement[]; readonly nameQuery: string };
 
 /** A dialect's support for autogenerate, `check` and `schema dump`. */
 export interface AutogenSupport {

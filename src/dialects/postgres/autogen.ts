@@ -1,7 +1,8 @@
 /**
- * PostgreSQL's support for autogenerate, `check` and `schema dump`: a
- * scratch schema inside a transaction that is always rolled back (DDL is
- * transactional, so nothing is left behind), scratch databases for
+ * PostgreSQL's support for autogenerate, `check` and `schema dump`: the
+ * session's temporary schema as scratch space, inside a transaction that is
+ * always rolled back (DDL is transactional, so nothing is left behind),
+ * scratch databases for
  * `--dev-url`, the names PostgreSQL gives unnamed constraints, and the
  * schema as DDL.
  *
@@ -34,15 +35,15 @@ const DUMP_CONTEXT: RenderContext = {
 export const postgresAutogen: AutogenSupport = {
   scratch: {
     kind: "schema",
-    enter: (name) => [
-      { sql: `CREATE SCHEMA ${quoteIdent(name)}` },
-      // Prepend the scratch schema for this transaction only: unqualified DDL lands
-      // there, and catalog functions print its objects unqualified, as in `public`.
-      {
-        sql: "SELECT set_config('search_path', $1 || ', ' || current_setting('search_path'), true)",
-        params: [quoteIdent(name)],
-      },
-    ],
+    // The session's temporary schema: every role may use it (TEMP is granted to
+    // PUBLIC by default, CREATE on the database is not), and it is searched first
+    // for tables and types, so unqualified DDL lands there and catalog functions
+    // print its objects unqualified, as in `public`. For this transaction only.
+    enter: [{
+      sql: "SELECT set_config('search_path', 'pg_temp, ' || current_setting('search_path'), true)",
+    }],
+    nameQuery:
+      "SELECT nspname::text AS name FROM pg_catalog.pg_namespace WHERE oid = pg_my_temp_schema()",
   },
   devDatabase: {
     create: (name) => [{ sql: `CREATE DATABASE ${quoteIdent(name)}` }],
