@@ -104,8 +104,9 @@ export function compareTable(
     const notes = [`data loss: drops column "${table}.${name}" and its values`];
     if (addedCols.length > 0) {
       notes.push(
-        `review: if "${table}.${name}" was renamed, use --rename ${table}.${name}:NEW ` +
-          "instead of a drop and an add",
+        `review: if "${table}.${name}" was renamed, use --rename ${table}.${name}:${
+          addedCols.length === 1 ? addedCols[0]!.name : "NEW"
+        } instead of a drop and an add`,
       );
     }
     out.push({

@@ -316,7 +316,9 @@ function dropTables(
     const notes = [`data loss: drops table "${name}" and all its rows`];
     if (added.length > 0) {
       notes.push(
-        `review: if "${name}" was renamed, use --rename-table ${name}:NEW instead of a drop and a create`,
+        `review: if "${name}" was renamed, use --rename-table ${name}:${
+          added.length === 1 ? added[0]!.name : "NEW"
+        } instead of a drop and a create`,
       );
     }
     steps.push({

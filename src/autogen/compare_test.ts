@@ -118,7 +118,7 @@ Deno.test("compareSchemas() adds columns before constraints and indexes on them,
   ]);
   const notes = orderedSteps(compareSchemas(from, to)).flatMap((s) => s.notes);
   assert.ok(
-    notes.some((n) => n.startsWith('review: if "t.old" was renamed, use --rename t.old:NEW')),
+    notes.some((n) => n.startsWith('review: if "t.old" was renamed, use --rename t.old:new')),
   );
 });
 

@@ -119,16 +119,15 @@ export const revisionCommand: CommandSpec = {
       message,
       branchLabels: stringsOpt(ctx.values, "branch-label"),
       dependsOn,
-      ...bodies,
+      ...(bodies.upgradeBody === undefined ? {} : { upgradeBody: bodies.upgradeBody }),
+      ...(bodies.downgradeBody === undefined ? {} : { downgradeBody: bodies.downgradeBody }),
     });
-    if (bodies.reviews) {
-      ctx.out.warn(
-        `${bodies.reviews} place${
-          bodies.reviews === 1 ? "" : "s"
-        } marked "// review:" in the new migration`,
-      );
+    const code = report(ctx, path, revision);
+    const n = bodies.reviews ?? 0;
+    if (n > 0) {
+      ctx.out.warn(`${n} place${n === 1 ? "" : "s"} marked "// review:" in the new migration`);
     }
-    return report(ctx, path, revision);
+    return code;
   },
 };
 
