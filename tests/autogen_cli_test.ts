@@ -12,46 +12,11 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { getDialect } from "../src/dialects/mod.ts";
 import { openDriver } from "../src/drivers/mod.ts";
-import { eachDialect, makeProject, ROOT, runCli, type TestDb } from "./_helpers.ts";
+import { eachDialect, makeProject, ROOT, runCli } from "./_helpers.ts";
+import { cli, demoProject, shell } from "./_autogen.ts";
 import { createPgDatabase, hasPg } from "./_pg.ts";
 
 const PG_URL = Deno.env.get("STRATA_TEST_PG_URL");
-
-/** Runs SQL with `sqlite3 -bail` or `psql -v ON_ERROR_STOP=1`, as a person at a shell would. */
-async function shell(db: Pick<TestDb, "dialect" | "url">, sql: string): Promise<void> {
-  const cmd = db.dialect === "postgres"
-    ? new Deno.Command("psql", {
-      args: ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", db.url],
-      env: { PGOPTIONS: "-c client_min_messages=warning" },
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
-    })
-    : new Deno.Command("sqlite3", {
-      args: ["-bail", db.url.slice("sqlite:".length)],
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
-    });
-  const child = cmd.spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(sql));
-  await writer.close();
-  const out = await child.output();
-  assert.equal(out.code, 0, `${db.dialect} shell failed: ${new TextDecoder().decode(out.stderr)}`);
-}
-
-/** A copy of the demo project (migrations and schema.ts) in a temporary directory. */
-async function demoProject() {
-  const project = await makeProject("demo");
-  await Deno.copyFile(join(ROOT, "schema.ts"), join(project.dir, "schema.ts"));
-  // A user's project maps the package to where it lives; here, this checkout.
-  await Deno.writeTextFile(
-    join(project.dir, "deno.json"),
-    JSON.stringify({ imports: { "@strata/strata/migration": join(ROOT, "src/migration.ts") } }),
-  );
-  return project;
-}
 
 /** Databases Strata made for `--dev-url` on the test server (there must be none left). */
 async function devDatabases(): Promise<string[]> {
@@ -70,9 +35,9 @@ Deno.test("check: the demo database at head matches the demo's schema.ts; hand-m
   const project = await demoProject();
   try {
     await eachDialect(t, project.dir, async (db) => {
-      const cli = (...args: string[]) => runCli(["-u", db.url, ...args], { cwd: project.dir });
-      assert.equal((await cli("upgrade", "head")).code, 0);
-      const ok = await cli("check");
+      const run = (...args: string[]) => cli(["-u", db.url, ...args], project.dir);
+      assert.equal((await run("upgrade", "head")).code, 0);
+      const ok = await run("check");
       assert.equal(ok.code, 0, ok.stderr);
       assert.equal(ok.stdout, "OK: the database matches schema.ts\n");
 
@@ -84,7 +49,7 @@ Deno.test("check: the demo database at head matches the demo's schema.ts; hand-m
             ? "ALTER TABLE canned_replies ALTER COLUMN title SET DEFAULT 'untitled';\n"
             : ""),
       );
-      const drift = await cli("check");
+      const drift = await run("check");
       assert.equal(drift.code, 3, drift.stderr);
       const expected = [
         'drift: column "users.nickname": in the database but not in schema.ts',
@@ -101,7 +66,7 @@ Deno.test("check: the demo database at head matches the demo's schema.ts; hand-m
         /^error: The database differs from schema\.ts in \d places\nhint: /,
       );
 
-      const json = await cli("check", "--json");
+      const json = await run("check", "--json");
       assert.equal(json.code, 3);
       const report = JSON.parse(json.stdout);
       assert.equal(report.ok, false);
@@ -125,7 +90,7 @@ Deno.test("check: a changed default made by hand in sqlite3 is reported (SQLite 
   try {
     const path = join(project.dir, "app.db");
     const url = `sqlite:${path}`;
-    assert.equal((await runCli(["-u", url, "upgrade", "head"], { cwd: project.dir })).code, 0);
+    assert.equal((await cli(["-u", url, "upgrade", "head"], project.dir)).code, 0);
     // SQLite cannot ALTER a default: people edit the stored CREATE TABLE text.
     await shell(
       { dialect: "sqlite", url },
@@ -133,7 +98,7 @@ Deno.test("check: a changed default made by hand in sqlite3 is reported (SQLite 
         "UPDATE sqlite_master SET sql = replace(sql, 'DEFAULT ''active''', 'DEFAULT ''new''') " +
         "WHERE name = 'users';\n",
     );
-    const r = await runCli(["-u", url, "check"], { cwd: project.dir });
+    const r = await cli(["-u", url, "check"], project.dir);
     assert.equal(r.code, 3, r.stderr);
     assert.equal(
       r.stdout,
@@ -148,13 +113,13 @@ Deno.test("check: a database that is not at head exits 3 before comparing; autog
   const project = await demoProject();
   try {
     await eachDialect(t, project.dir, async (db) => {
-      const cli = (...args: string[]) => runCli(["-u", db.url, ...args], { cwd: project.dir });
-      assert.equal((await cli("upgrade", "7a41c9d05e36")).code, 0);
-      const r = await cli("check");
+      const run = (...args: string[]) => cli(["-u", db.url, ...args], project.dir);
+      assert.equal((await run("upgrade", "7a41c9d05e36")).code, 0);
+      const r = await run("check");
       assert.equal(r.code, 3);
       assert.match(r.stdout, /^finding: the database is not at head: 5 migrations pending \(/);
       assert.match(r.stderr, /^error: The database is not at head; drift was not checked\n/);
-      const g = await cli("revision", "--autogenerate", "-m", "x");
+      const g = await run("revision", "--autogenerate", "-m", "x");
       assert.equal(g.code, 2);
       assert.match(
         g.stderr,
@@ -172,9 +137,9 @@ Deno.test("revision --autogenerate: edit schema.ts, generate, upgrade, check, do
   const project = await demoProject();
   try {
     await eachDialect(t, project.dir, async (db) => {
-      const cli = (...args: string[]) => runCli(["-u", db.url, ...args], { cwd: project.dir });
-      assert.equal((await cli("upgrade", "head")).code, 0);
-      const none = await cli("revision", "--autogenerate", "-m", "nothing");
+      const proc = (...args: string[]) => runCli(["-u", db.url, ...args], { cwd: project.dir });
+      assert.equal((await proc("upgrade", "head")).code, 0);
+      const none = await proc("revision", "--autogenerate", "-m", "nothing");
       assert.equal(none.code, 0, none.stderr);
       assert.equal(none.stdout, "No changes detected\n");
       const before = [...Deno.readDirSync(project.migrations)].map((e) => e.name).sort();
@@ -193,7 +158,7 @@ Deno.test("revision --autogenerate: edit schema.ts, generate, upgrade, check, do
       assert.notEqual(edited, original);
       await Deno.writeTextFile(schemaPath, edited);
       try {
-        const gen = await cli(
+        const gen = await proc(
           "revision",
           "--autogenerate",
           "-m",
@@ -219,15 +184,15 @@ Deno.test("revision --autogenerate: edit schema.ts, generate, upgrade, check, do
         );
         assert.match(text, /await op\.dropColumn\("users", "nickname"\);/);
 
-        const up = await cli("upgrade", "head");
+        const up = await proc("upgrade", "head");
         assert.equal(up.code, 0, up.stderr);
-        const ok = await cli("check");
+        const ok = await proc("check");
         assert.equal(ok.code, 0, ok.stdout + ok.stderr);
-        assert.equal((await cli("downgrade", "-1")).code, 0);
+        assert.equal((await proc("downgrade", "-1")).code, 0);
         await Deno.writeTextFile(schemaPath, original);
-        assert.equal((await cli("check")).code, 3, "not at head after the downgrade");
+        assert.equal((await proc("check")).code, 3, "not at head after the downgrade");
         await Deno.remove(file);
-        const back = await cli("check");
+        const back = await proc("check");
         assert.equal(back.code, 0, back.stdout + back.stderr);
       } finally {
         await Deno.writeTextFile(schemaPath, original);
@@ -243,14 +208,14 @@ Deno.test("--dev-url: check and autogenerate with no project database at all, no
   const project = await demoProject();
   try {
     // No URL anywhere: not in flags, environment, .env or strata.json.
-    const cli = (...args: string[]) => runCli(args, { cwd: project.dir });
+    const proc = (...args: string[]) => runCli(args, { cwd: project.dir });
     await t.step("sqlite::memory:", async () => {
-      const r = await cli("check", "--dev-url", "sqlite::memory:");
+      const r = await proc("check", "--dev-url", "sqlite::memory:");
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stdout, "OK: the migrations build schema.ts\n");
-      const g = await cli("revision", "--autogenerate", "-m", "x", "--dev-url", "sqlite::memory:");
+      const g = await proc("revision", "--autogenerate", "-m", "x", "--dev-url", "sqlite::memory:");
       assert.equal(g.stdout, "No changes detected\n");
-      const file = await cli("check", "--dev-url", `sqlite:${join(project.dir, "dev.db")}`);
+      const file = await proc("check", "--dev-url", `sqlite:${join(project.dir, "dev.db")}`);
       assert.equal(file.code, 2);
       assert.match(file.stderr, /^error: --dev-url for SQLite must be sqlite::memory:\n/);
       assert.deepEqual(
@@ -260,7 +225,7 @@ Deno.test("--dev-url: check and autogenerate with no project database at all, no
     });
     if (!hasPg()) return;
     await t.step("postgres server", async () => {
-      const r = await cli("check", "--dev-url", PG_URL!);
+      const r = await proc("check", "--dev-url", PG_URL!);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stdout, "OK: the migrations build schema.ts\n");
       assert.doesNotMatch(r.stdout + r.stderr, /strata-test-pw/);
@@ -269,7 +234,7 @@ Deno.test("--dev-url: check and autogenerate with no project database at all, no
       const original = await Deno.readTextFile(schemaPath);
       await Deno.writeTextFile(schemaPath, original.replace('bio: { type: "text" },', ""));
       try {
-        const d = await cli("check", "--dev-url", PG_URL!);
+        const d = await proc("check", "--dev-url", PG_URL!);
         assert.equal(d.code, 3);
         assert.equal(
           d.stdout,
@@ -288,11 +253,10 @@ Deno.test("--dev-url: check and autogenerate with no project database at all, no
 Deno.test("check: a bad declared schema gives one line and exit 2, and the database is not touched", async () => {
   const project = await demoProject();
   const url = `sqlite:${join(project.dir, "app.db")}`;
-  const cli = (...args: string[]) => runCli(["-u", url, ...args], { cwd: project.dir });
+  const run = (...args: string[]) => cli(["-u", url, ...args], project.dir);
   try {
-    assert.equal((await cli("upgrade", "head")).code, 0);
-    const schemaPath = join(project.dir, "schema.ts");
-    const original = await Deno.readTextFile(schemaPath);
+    assert.equal((await run("upgrade", "head")).code, 0);
+    const original = await Deno.readTextFile(join(project.dir, "schema.ts"));
     const cases: [string, string, RegExp][] = [
       [
         "an index on an unknown column",
@@ -300,51 +264,46 @@ Deno.test("check: a bad declared schema gives one line and exit 2, and the datab
           'ix_users_name: { columns: ["name"] }',
           'ix_users_name: { columns: ["nmae"] }',
         ),
-        /^error: Invalid declared schema "schema\.ts": table "users", index "ix_users_name": unknown column "nmae"\nhint: columns: /,
+        /^error: Invalid declared schema "bad\d\.ts": table "users", index "ix_users_name": unknown column "nmae"\nhint: columns: /,
       ],
       [
         "a foreign key to a missing table",
         original.replace('references: "conversations"', 'references: "conversation"'),
-        /^error: Invalid declared schema "schema\.ts": table "messages", foreign key "fk_messages_conversation": references unknown table "conversation"\n/,
+        /^error: Invalid declared schema "bad\d\.ts": table "messages", foreign key "fk_messages_conversation": references unknown table "conversation"\n/,
       ],
       [
         "a bad type",
         original.replace('slug: { type: "varchar(64)"', 'slug: { type: "text; drop table users"'),
-        /^error: Cannot build the declared schema "schema\.ts": Unknown column type "text; drop table users" on sqlite\n/,
+        /^error: Cannot build the declared schema "bad\d\.ts": Unknown column type "text; drop table users" on sqlite\n/,
       ],
       [
         "a syntax error",
         original.replace("tables: {", "tables: {{"),
-        /^error: Cannot load the declared schema "schema\.ts" at line \d+, column \d+: /,
+        /^error: Cannot load the declared schema "bad\d\.ts" at line \d+, column \d+: /,
       ],
       [
         "no default export",
         "export const x = 1;\n",
-        /^error: Cannot use the declared schema "schema\.ts": it has no default export\n/,
+        /^error: Cannot use the declared schema "bad\d\.ts": it has no default export\n/,
       ],
     ];
-    for (const [what, text, expected] of cases) {
+    for (const [i, [what, text, expected]] of cases.entries()) {
       assert.notEqual(text, original, what);
-      await Deno.writeTextFile(schemaPath, text);
-      const r = await cli("check");
+      // One file each: a module is imported once per process.
+      await Deno.writeTextFile(join(project.dir, `bad${i}.ts`), text);
+      const r = await run("check", "--schema", `bad${i}.ts`);
       assert.equal(r.code, 2, `${what}: ${r.stderr}`);
       assert.match(r.stderr, expected, what);
-      assert.equal(
-        r.stderr.trim().split("\n").filter((l) => l.startsWith("error:")).length,
-        1,
-        what,
-      );
+      assert.equal(r.stderr.split("\n").filter((l) => l.startsWith("error:")).length, 1, what);
       assert.doesNotMatch(r.stderr, /\n\s+at /, `${what}: no stack trace`);
     }
-    await Deno.remove(schemaPath);
-    const missing = await cli("check");
+    const missing = await run("check", "--schema", "nope.ts");
     assert.equal(missing.code, 2);
     assert.match(
       missing.stderr,
-      /^error: Cannot find the declared schema ".*schema\.ts"\nhint: write it/,
+      /^error: Cannot find the declared schema ".*nope\.ts"\nhint: write it/,
     );
-    await Deno.writeTextFile(schemaPath, original);
-    assert.equal((await cli("check")).code, 0, "the database is as it was");
+    assert.equal((await run("check")).code, 0, "the database is as it was");
   } finally {
     await project.cleanup();
   }
@@ -354,13 +313,14 @@ Deno.test("schema dump: deterministic DDL that loads into an empty database as t
   const project = await demoProject();
   try {
     await eachDialect(t, project.dir, async (db) => {
-      const cli = (...args: string[]) => runCli(["-u", db.url, ...args], { cwd: project.dir });
-      assert.equal((await cli("upgrade", "head")).code, 0);
-      const [a, b] = await Promise.all([cli("schema", "dump"), cli("schema", "dump")]);
+      const run = (...args: string[]) => cli(["-u", db.url, ...args], project.dir);
+      assert.equal((await run("upgrade", "head")).code, 0);
+      const a = await run("schema", "dump");
+      const b = await run("schema", "dump");
       assert.equal(a.code, 0, a.stderr);
       assert.equal(b.stdout, a.stdout, "two dumps differ");
       assert.doesNotMatch(a.stdout, /strata_version|strata_history|_strata_/);
-      const o = await cli("schema", "dump", "-o", "schema.sql");
+      const o = await run("schema", "dump", "-o", "schema.sql");
       assert.equal(o.code, 0);
       assert.equal(await Deno.readTextFile(join(project.dir, "schema.sql")), a.stdout);
 
@@ -388,6 +348,44 @@ Deno.test("schema dump: deterministic DDL that loads into an empty database as t
         await target.drop();
       }
     });
+  } finally {
+    await project.cleanup();
+  }
+});
+
+Deno.test("bundle: the single-file CLI loads schema.ts from disk with no deno.json beside it", async () => {
+  const project = await makeProject("demo");
+  try {
+    // Only a type is imported from the package: nothing needs resolving at run time.
+    await Deno.copyFile(join(ROOT, "schema.ts"), join(project.dir, "schema.ts"));
+    const bundle = join(project.dir, "strata.js");
+    const built = await new Deno.Command(Deno.execPath(), {
+      args: ["bundle", "--quiet", "--platform", "deno", "-o", bundle, "main.ts"],
+      cwd: ROOT,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(built.code, 0, new TextDecoder().decode(built.stderr));
+    const url = `sqlite:${join(project.dir, "app.db")}`;
+    const run = (...args: string[]) =>
+      runCli(["-u", url, ...args], { cwd: project.dir, entry: bundle });
+    assert.equal((await run("upgrade", "head")).code, 0);
+    const ok = await run("check");
+    assert.equal(ok.code, 0, ok.stderr);
+    const schemaPath = join(project.dir, "schema.ts");
+    const text = await Deno.readTextFile(schemaPath);
+    await Deno.writeTextFile(
+      schemaPath,
+      text.replace(
+        'bio: { type: "text" },',
+        'bio: { type: "text" },\n        x: { type: "text" },',
+      ),
+    );
+    const gen = await run("revision", "--autogenerate", "-m", "add x");
+    assert.equal(gen.code, 0, gen.stderr);
+    assert.equal((await run("upgrade", "head")).code, 0);
+    const after = await run("check");
+    assert.equal(after.code, 0, after.stdout + after.stderr);
   } finally {
     await project.cleanup();
   }

@@ -15,7 +15,8 @@ import { postgresDialect } from "../src/dialects/postgres/mod.ts";
 import { openDriver } from "../src/drivers/mod.ts";
 import { eachLiveDb } from "./_live.ts";
 import { createPgDatabase, hasPg } from "./_pg.ts";
-import { makeProject, ROOT, runCli } from "./_helpers.ts";
+import { makeProject, ROOT } from "./_helpers.ts";
+import { cli } from "./_autogen.ts";
 
 const declared = {
   enums: { mood: ["a", "b"] },
@@ -103,7 +104,7 @@ Deno.test({
     const project = await makeProject("demo");
     try {
       await Deno.copyFile(join(ROOT, "schema.ts"), join(project.dir, "schema.ts"));
-      assert.equal((await runCli(["-u", pg.url, "upgrade", "head"], { cwd: project.dir })).code, 0);
+      assert.equal((await cli(["-u", pg.url, "upgrade", "head"], project.dir)).code, 0);
       await admin.execute({ sql: `CREATE ROLE ${role} LOGIN PASSWORD 'app-pw'` });
       await admin.execute({ sql: `REVOKE CREATE ON SCHEMA public FROM PUBLIC` });
       await admin.execute({ sql: `GRANT SELECT ON ALL TABLES IN SCHEMA public TO ${role}` });
@@ -116,7 +117,7 @@ Deno.test({
       } finally {
         await denied.close();
       }
-      const r = await runCli(["-u", url.toString(), "check"], { cwd: project.dir });
+      const r = await cli(["-u", url.toString(), "check"], project.dir);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stdout, "OK: the database matches schema.ts\n");
       assert.doesNotMatch(r.stdout + r.stderr, /app-pw/);
