@@ -87,6 +87,7 @@ export interface AlterColumnOptions {
 export interface AlterTableOptions {
   /** New table comment, or `null` to remove it (PostgreSQL; SQLite keeps no comments). */
   comment?: string | null;
+  /** PostgreSQL schema of the table; ignored on SQLite. */
   schema?: string;
 }
 

@@ -38,7 +38,10 @@ import type { ColumnSpec, TableForeignKey } from "../changes/op.ts";
 export interface DeclaredIndex {
   /** Indexed columns, in key order. */
   columns: string[];
-  /** @default {false} */
+  /**
+   * Whether the index is unique.
+   * @default {false}
+   */
   unique?: boolean;
   /** Partial-index predicate, as SQL. */
   where?: string;
@@ -58,11 +61,14 @@ export interface DeclaredTable {
   foreignKeys?: TableForeignKey[];
   /** Indexes by name. */
   indexes?: Record<string, DeclaredIndex>;
+  /** The table's comment (PostgreSQL; SQLite keeps none). */
   comment?: string;
 }
 
 /** A whole declared schema: tables by name, enums by name (values in order). */
 export interface DeclaredSchema {
+  /** Tables by name. */
   tables: Record<string, DeclaredTable>;
+  /** Enum types by name, values in order; columns use them as `enum:NAME`. */
   enums?: Record<string, string[]>;
 }
