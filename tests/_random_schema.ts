@@ -143,6 +143,12 @@ function addUnique(rng: Rng, schema: DeclaredSchema, table: string, names: Names
   const cols = columnsOf(t, indexable);
   if (cols.length === 0) return;
   const picked = [...new Set([rng.pick(cols), rng.pick(cols)])];
+  const key = picked.join();
+  const taken = [
+    ...columnsOf(t, (_, s) => s.unique === true).map((c) => [c]),
+    ...(t.unique ?? []).map((u) => (Array.isArray(u) ? u : u.columns)),
+  ].some((cols) => cols.join() === key);
+  if (taken) return; // the same columns unique twice is refused (validateDeclared)
   (t.unique ??= []).push(rng.chance(0.5) ? picked : { name: names.next("uq_"), columns: picked });
 }
 

@@ -304,6 +304,29 @@ Deno.test("check: a bad declared schema gives one line and exit 2, and the datab
       /^error: Cannot find the declared schema ".*nope\.ts"\nhint: write it/,
     );
     assert.equal((await run("check")).code, 0, "the database is as it was");
+    const hints: [string[], RegExp][] = [
+      [
+        ["--rename", "users.bio"],
+        /^error: Cannot parse --rename "users\.bio"\nhint: write TABLE\.OLD:NEW/,
+      ],
+      [
+        ["--rename", "users.nope:x"],
+        /^error: Cannot use --rename "users\.nope:x": there is no column "users\.nope" in the database\n/,
+      ],
+      [
+        ["--rename-table", "a:b:c"],
+        /^error: Cannot parse --rename-table "a:b:c"\nhint: write OLD:NEW/,
+      ],
+    ];
+    for (const [args, expected] of hints) {
+      const r = await run("revision", "--autogenerate", "-m", "x", ...args);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, expected);
+    }
+    const without = await run("revision", "-m", "x", "--rename", "users.bio:about");
+    assert.equal(without.code, 2);
+    assert.match(without.stderr, /^error: --rename needs --autogenerate\n/);
+    assert.equal([...Deno.readDirSync(project.migrations)].length, 9, "no file written");
   } finally {
     await project.cleanup();
   }

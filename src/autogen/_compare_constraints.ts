@@ -100,11 +100,17 @@ const PHASES = {
  */
 export function compareConstraints(
   table: string,
-  from: Item[],
-  to: Item[],
-  droppedColumns: ReadonlySet<string>,
+  items: {
+    from: Item[];
+    to: Item[];
+    /** Columns the migration drops (their constraints go with them). */
+    droppedColumns: ReadonlySet<string>;
+    /** Every constraint and index name the table has now, of any kind. */
+    fromNames: ReadonlySet<string>;
+  },
   ctx: TableContext,
 ): Difference[] {
+  const { from, to, droppedColumns, fromNames } = items;
   const { labels } = ctx;
   const rest = [...from];
   const take = (pred: (f: Item) => boolean) => {
@@ -131,7 +137,10 @@ export function compareConstraints(
   for (const t of unmatched) pairs.push([undefined, t]);
   for (const f of rest) pairs.push([f, undefined]);
 
-  const taken = new Set([...from, ...to].flatMap((x) => (x.name === null ? [] : [x.name])));
+  const taken = new Set([
+    ...fromNames,
+    ...[...from, ...to].flatMap((x) => (x.name === null ? [] : [x.name])),
+  ]);
   const inventName = (item: Item) => {
     const base = `${PREFIX[item.kind]}_${table}${
       item.columns.length ? `_${item.columns.join("_")}` : ""
@@ -173,7 +182,10 @@ export function compareConstraints(
       }
     }
     if (t) {
-      const name = t.name ?? inventName(t);
+      // A name the database chose may be one a kept constraint already has
+      // (PostgreSQL numbers them by creation order): then choose another.
+      const clash = t.name !== null && !declared(t) && fromNames.has(t.name) && f?.name !== t.name;
+      const name = t.name === null || clash ? inventName(t) : t.name;
       steps.push(
         step(createPhase, `${table}\0${name}`, t.create(table, name), [{
           kind: "dropConstraint",

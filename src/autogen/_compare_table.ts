@@ -185,38 +185,29 @@ export function compareTable(
   }
 
   // Unique and check constraints, foreign keys.
-  const dropped = new Set(droppedCols);
-  out.push(
-    ...compareConstraints(
-      table,
+  const droppedColumns = new Set(droppedCols);
+  const fromNames = new Set(
+    [...from.uniques, ...from.checks, ...from.foreignKeys, ...from.indexes]
+      .flatMap((x) => (x.name === null ? [] : [x.name])),
+  );
+  const kinds = [
+    [
       uniqueItems(from.uniques.map((u) => ({ ...u, columns: renameAll(u.columns) }))),
       uniqueItems(to.uniques).filter((i) => !folded.has(i.source)),
-      dropped,
-      ctx,
-    ),
-  );
-  out.push(
-    ...compareConstraints(
-      table,
-      checkItems(from.checks, ctx),
-      checkItems(to.checks, ctx),
-      dropped,
-      ctx,
-    ),
-  );
-  out.push(...compareConstraints(
-    table,
-    fkItems(
-      from.foreignKeys.map((f) => ({
+    ],
+    [checkItems(from.checks, ctx), checkItems(to.checks, ctx)],
+    [
+      fkItems(from.foreignKeys.map((f) => ({
         ...f,
         columns: renameAll(f.columns),
         refTable: ctx.refTable(f.refTable),
-      })),
-    ),
-    fkItems(to.foreignKeys).filter((i) => !folded.has(i.source)),
-    dropped,
-    ctx,
-  ));
+      }))),
+      fkItems(to.foreignKeys).filter((i) => !folded.has(i.source)),
+    ],
+  ] as const;
+  for (const [f, t] of kinds) {
+    out.push(...compareConstraints(table, { from: f, to: t, droppedColumns, fromNames }, ctx));
+  }
 
   // Table comment.
   if (from.comment !== to.comment) {

@@ -288,3 +288,19 @@ Deno.test("typeChange() tells widening from narrowing", () => {
     assert.equal(typeChange(from, to), kind, `${from} -> ${to}`);
   }
 });
+
+Deno.test("compareSchemas() picks another name when the database's name for a new constraint is taken", () => {
+  const restrict = { ...fk("t", ["c"], "t_c_fkey"), onDelete: "restrict" };
+  const from = schema([table("t", [col("id"), col("c")], { foreignKeys: [restrict] })]);
+  // The scratch database named them in creation order: the new one got the old one's name.
+  const to = schema([table("t", [col("id"), col("c")], {
+    foreignKeys: [
+      { ...fk("t", ["c"], "t_c_fkey"), onDelete: "set null" },
+      { ...restrict, name: "t_c_fkey1" },
+    ],
+  })]);
+  const [create] = ups(from, to, { declaredNames: new Set() });
+  assert.equal(create?.kind, "createForeignKey");
+  assert.equal((create as { name: string }).name, "fk_t_c");
+  assert.equal(ups(from, to, { declaredNames: new Set() }).length, 1);
+});

@@ -216,6 +216,18 @@ export function validateDeclared(value: unknown, file: string): DeclaredSchema {
         } else fail(`${where}, ${at}`, `must be a list of columns or { name, columns }`);
       }
     }
+    // The same columns unique twice is a mistake, and SQLite cannot tell the two apart.
+    const uniqueSets = [
+      ...Object.entries(table.columns as Obj).filter(([, c]) => (c as Obj).unique === true)
+        .map(([c]) => [c]),
+      ...((table.unique ?? []) as unknown[]).map((
+        u,
+      ) => (Array.isArray(u) ? u : (u as Obj).columns)),
+    ].map((cols) => (cols as string[]).join(", "));
+    const twice = uniqueSets.find((u, i) => uniqueSets.indexOf(u) !== i);
+    if (twice !== undefined) {
+      fail(where, `unique (${twice}) is declared twice`, "keep one of them");
+    }
     if (table.checks !== undefined) {
       if (!Array.isArray(table.checks)) fail(where, '"checks" must be a list');
       for (const [i, c] of (table.checks as unknown[]).entries()) {

@@ -120,6 +120,13 @@ Deno.test("validateDeclared() names the table and object of the first problem, e
       'index "users": the name is also used by table "users"',
     ],
     [bad((s) => (s.enums.mood = ["a", "a"])), 'enum "mood": value "a" is listed twice'],
+    [
+      bad((s) =>
+        Object.assign(s.tables.teams.columns.id, { unique: true }) &&
+        Object.assign(s.tables.teams, { unique: [["id"]] })
+      ),
+      'table "teams": unique (id) is declared twice',
+    ],
   ];
   for (const [value, message] of cases) {
     assert.throws(() => validateDeclared(value, "/app/schema.ts"), (e) => {
