@@ -121,6 +121,14 @@ Deno.test({
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stdout, "OK: the database matches schema.ts\n");
       assert.doesNotMatch(r.stdout + r.stderr, /app-pw/);
+      // The same role cannot create a dev database: one line saying so, nothing left.
+      const dev = await cli(["check", "--dev-url", url.toString()], project.dir);
+      assert.equal(dev.code, 1);
+      assert.match(
+        dev.stderr,
+        /^error: Cannot create a scratch database for --dev-url: permission denied to create database\nhint: --dev-url needs /,
+      );
+      assert.doesNotMatch(dev.stderr, /app-pw/);
     } finally {
       await project.cleanup();
       await admin.close();

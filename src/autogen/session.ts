@@ -14,7 +14,7 @@ import type { Dialect } from "../dialects/dialect.ts";
 import { getDialect } from "../dialects/mod.ts";
 import type { Driver } from "../drivers/driver.ts";
 import { openDriver } from "../drivers/mod.ts";
-import { UsageError } from "../errors.ts";
+import { StrataError, UsageError } from "../errors.ts";
 import { planUpgrade } from "../graph/plan.ts";
 import { Migrator } from "../runner/migrator.ts";
 import type { DeclaredSchema } from "../schema/declared.ts";
@@ -98,7 +98,16 @@ export class AutogenSession {
       }
     };
     try {
-      for (const stmt of devDatabase.create(name)) await admin.execute(stmt);
+      try {
+        for (const stmt of devDatabase.create(name)) await admin.execute(stmt);
+      } catch (e) {
+        if (!(e instanceof StrataError)) throw e;
+        throw new StrataError(`Cannot create a scratch database for --dev-url: ${e.message}`, {
+          hint:
+            "--dev-url needs a server and role that may CREATE DATABASE (it is dropped afterwards)",
+          cause: e,
+        });
+      }
       migrator = new Migrator({ ...config, url: withDatabase(dev, name) });
       const session = new AutogenSession(migrator, true, cleanup);
       await session.#replay();
