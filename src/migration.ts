@@ -23,6 +23,7 @@
  */
 export type {
   AlterColumnOptions,
+  AlterTableOptions,
   ColumnReference,
   ColumnSpec,
   CreateIndexOptions,
@@ -34,5 +35,5 @@ export type {
   Row,
   TableForeignKey,
 } from "./changes/op.ts";
-export type { CheckDef, RefAction, SqlExpr, Value } from "./changes/change.ts";
+export type { CheckDef, RefAction, SqlExpr, UniqueDef, Value } from "./changes/change.ts";
 export type { DialectName } from "./dialects/names.ts";

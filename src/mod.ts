@@ -23,6 +23,7 @@
  */
 export type {
   AlterColumnOptions,
+  AlterTableOptions,
   ColumnReference,
   ColumnSpec,
   CreateIndexOptions,

@@ -86,6 +86,14 @@ export interface ColumnPatch {
   default?: Value | null;
   /** New column name. */
   rename?: string;
+  /** New comment; `null` removes it. SQLite keeps no comments and ignores this. */
+  comment?: string | null;
+}
+
+/** What `alterTable` changes; a key that is present is a change. */
+export interface TablePatch {
+  /** New table comment; `null` removes it. SQLite keeps no comments and ignores this. */
+  comment?: string | null;
 }
 
 /** Common location fields. `schema` is PostgreSQL's schema; SQLite ignores it. */
@@ -110,6 +118,7 @@ export type Change =
   }
   | { readonly kind: "dropTable"; table: string; schema?: string; ifExists: boolean }
   | { readonly kind: "renameTable"; table: string; schema?: string; newName: string }
+  | { readonly kind: "alterTable"; table: string; schema?: string; patch: TablePatch }
   | ({ readonly kind: "addColumn"; column: ColumnDef } & OnTable)
   | ({
     readonly kind: "dropColumn";

@@ -7,7 +7,7 @@
  */
 import type { DialectName } from "../dialects/names.ts";
 import type { Row } from "../drivers/driver.ts";
-import type { CheckDef, RefAction, SqlExpr, Value } from "./change.ts";
+import type { CheckDef, RefAction, SqlExpr, UniqueDef, Value } from "./change.ts";
 
 /** A column's reference: `"table.column"` or an object with actions. */
 export type ColumnReference =
@@ -46,8 +46,11 @@ export interface TableForeignKey {
 /** Options of `op.createTable`. */
 export interface CreateTableOptions {
   primaryKey?: string[];
-  /** Each entry is one unique constraint over those columns. */
-  unique?: string[][];
+  /**
+   * Each entry is one unique constraint: its columns, or `{ name, columns }`
+   * to name it.
+   */
+  unique?: (string[] | UniqueDef)[];
   /** CHECK constraints: SQL strings or `{ name, expr }`. */
   checks?: (string | CheckDef)[];
   foreignKeys?: TableForeignKey[];
@@ -77,6 +80,8 @@ export interface AlterColumnOptions {
   default?: Value | null;
   /** New name. */
   rename?: string;
+  /** New comment, or `null` to remove it (PostgreSQL; SQLite keeps no comments). */
+  comment?: string | null;
   schema?: string;
   /**
    * Let the change drop what depends on the column, as `dropColumn`'s
@@ -88,6 +93,14 @@ export interface AlterColumnOptions {
    * @default {false}
    */
   cascade?: boolean;
+}
+
+/** What `op.alterTable` may change; keys that are present are changed. */
+export interface AlterTableOptions {
+  /** New table comment, or `null` to remove it (PostgreSQL; SQLite keeps no comments). */
+  comment?: string | null;
+  /** PostgreSQL schema of the table; ignored on SQLite. */
+  schema?: string;
 }
 
 /** Options of `op.dropColumn`. */
@@ -147,6 +160,8 @@ export interface Op {
   dropTable(name: string, options?: { ifExists?: boolean; schema?: string }): Promise<void>;
   /** Renames a table. */
   renameTable(oldName: string, newName: string, options?: { schema?: string }): Promise<void>;
+  /** Changes a table's comment. */
+  alterTable(name: string, changes: AlterTableOptions): Promise<void>;
   /** Adds a column. */
   addColumn(
     table: string,

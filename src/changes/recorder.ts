@@ -154,7 +154,7 @@ export function createOp(
           kind: "createTable",
           table: name,
           columns: Object.entries(columns).map(([n, s]) => toColumnDef(n, s, call)),
-          uniques: (opts.unique ?? []).map((columns) => ({ columns })),
+          uniques: (opts.unique ?? []).map((u) => Array.isArray(u) ? { columns: u } : { ...u }),
           checks: (opts.checks ?? []).map((c) => typeof c === "string" ? { expr: c } : c),
           foreignKeys: (opts.foreignKeys ?? []).map(toForeignKey),
           ifNotExists: opts.ifNotExists ?? false,
@@ -181,6 +181,15 @@ export function createOp(
         [oldName, newName],
         () => withSchema({ kind: "renameTable", table: oldName, newName }, opts.schema),
       );
+    },
+    alterTable(name, changes) {
+      return record("alterTable", [name], (call) => {
+        const { schema, ...patch } = changes ?? {};
+        if (Object.keys(patch).length === 0) {
+          throw new StrataError(`Nothing to change in ${call}`, { hint: "pass comment" });
+        }
+        return withSchema({ kind: "alterTable", table: name, patch }, schema);
+      });
     },
     addColumn(table, name, spec, opts = {}) {
       return record("addColumn", [table, name], (call) =>

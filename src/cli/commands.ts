@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { checkCommand } from "./check.ts";
 import { configCommand } from "./config.ts";
 import { currentCommand } from "./current.ts";
 import { initCommand } from "./init.ts";
@@ -13,6 +14,7 @@ import { validateCommand } from "./validate.ts";
 import { mergeCommand, revisionCommand } from "./revision.ts";
 import { showCommand } from "./show.ts";
 import type { CommandSpec } from "./spec.ts";
+import { schemaCommand } from "./schema_dump.ts";
 import { stampCommand } from "./stamp.ts";
 import { downgradeCommand, upgradeCommand } from "./upgrade.ts";
 import { waitCommand } from "./wait.ts";
@@ -34,4 +36,6 @@ export const COMMANDS: readonly CommandSpec[] = [
   initCommand,
   configCommand,
   waitCommand,
+  checkCommand,
+  schemaCommand,
 ];

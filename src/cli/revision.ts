@@ -10,6 +10,7 @@ import { newRevisionId, writeMigration } from "../script/template.ts";
 import { relative } from "node:path";
 import { type CommandContext, type CommandSpec, stringOpt, stringsOpt } from "./spec.ts";
 import { projectTemplate, readTemplate } from "./_template.ts";
+import { AUTOGENERATE_OPTIONS, autogenerateBodies } from "./_autogen.ts";
 
 /** The project's template text, or `undefined` for the built-in one. */
 async function templateText(ctx: CommandContext): Promise<{ template?: string }> {
@@ -59,15 +60,40 @@ function report(ctx: CommandContext, path: string, revision: string): number {
   return 0;
 }
 
+/**
+ * The bodies for `--autogenerate` (`{}` without it); `null` when nothing
+ * differs, after saying so.
+ */
+async function autogenerate(
+  ctx: CommandContext,
+): Promise<{ upgradeBody?: string; downgradeBody?: string; reviews?: number } | null> {
+  if (!ctx.values.autogenerate) {
+    for (const flag of ["rename", "rename-table", "dev-url", "schema"]) {
+      if (ctx.values[flag] !== undefined) {
+        throw new UsageError(`--${flag} needs --autogenerate`);
+      }
+    }
+    return {};
+  }
+  const bodies = await autogenerateBodies(ctx);
+  if (bodies !== undefined) return bodies;
+  if (ctx.out.json) ctx.out.data({ revision: null, path: null, changes: false });
+  else ctx.out.line("No changes detected");
+  return null;
+}
+
 /** `strata revision`. */
 export const revisionCommand: CommandSpec = {
   name: "revision",
   summary: "Write a new migration file",
-  usage: "revision -m MSG [--head REV] [--branch-label L] [--depends-on REV] [--rev-id ID]",
+  usage: "revision -m MSG [--head REV] [--branch-label L] [--depends-on REV] [--rev-id ID] " +
+    "[--autogenerate [--rename T.OLD:NEW] [--rename-table OLD:NEW] [--dev-url URL]]",
   description: [
     "The new revision's parent is the single head, or --head (use --head base to start a new branch).",
     "The file comes from the project's template: `template` in strata.json, else",
     "templates/migration.ts.tmpl if present (`strata init --template` writes one), else the built-in one.",
+    "--autogenerate fills it with the difference between the database (at head) and the declared",
+    "schema; with nothing to do it writes no file.",
   ].join("\n"),
   options: {
     message: { type: "string", short: "m", arg: "MSG", description: "what the migration does" },
@@ -75,10 +101,14 @@ export const revisionCommand: CommandSpec = {
     "branch-label": { type: "string", multiple: true, arg: "L", description: "label a new branch" },
     "depends-on": { type: "string", multiple: true, arg: "REV", description: "also depend on REV" },
     "rev-id": { type: "string", arg: "ID", description: "use this id instead of a random one" },
+    ...AUTOGENERATE_OPTIONS,
   },
   positionals: { min: 0, max: 0, names: "" },
   examples: [
     'strata revision -m "add user bio"',
+    'strata revision --autogenerate -m "add user bio"',
+    'strata revision --autogenerate -m "rename" --rename users.name:full_name',
+    'strata revision --autogenerate -m "add bio" --dev-url sqlite::memory:',
     'strata revision -m "start billing" --head base --branch-label billing',
     'strata revision -m "invoices" --head billing@head --depends-on ae10',
   ],
@@ -101,6 +131,8 @@ export const revisionCommand: CommandSpec = {
       return map.resolvePrefix(d);
     });
     const revision = chooseId(ctx, map);
+    const bodies = await autogenerate(ctx);
+    if (bodies === null) return 0;
     const dir = (await ctx.config()).dir;
     const path = await writeMigration(dir, {
       revision,
@@ -109,8 +141,15 @@ export const revisionCommand: CommandSpec = {
       branchLabels: stringsOpt(ctx.values, "branch-label"),
       dependsOn,
       ...await templateText(ctx),
+      ...(bodies.upgradeBody === undefined ? {} : { upgradeBody: bodies.upgradeBody }),
+      ...(bodies.downgradeBody === undefined ? {} : { downgradeBody: bodies.downgradeBody }),
     });
-    return report(ctx, path, revision);
+    const code = report(ctx, path, revision);
+    const n = bodies.reviews ?? 0;
+    if (n > 0) {
+      ctx.out.warn(`${n} place${n === 1 ? "" : "s"} marked "// review:" in the new migration`);
+    }
+    return code;
   },
 };
 

@@ -16,7 +16,8 @@ export type Setting =
   | "historyTable"
   | "lockTimeout"
   | "dialect"
-  | "template";
+  | "template"
+  | "schema";
 
 /** One value: where it came from and what to resolve relative paths against. */
 export interface Found {
@@ -75,6 +76,7 @@ const ENV_NAMES: Partial<Record<Setting, string>> = {
   versionTable: "STRATA_VERSION_TABLE",
   historyTable: "STRATA_HISTORY_TABLE",
   lockTimeout: "STRATA_LOCK_TIMEOUT",
+  schema: "STRATA_SCHEMA",
 };
 
 /** Variables that carry a full URL, highest first. */
@@ -120,6 +122,7 @@ export const FILE_KEYS: readonly string[] = [
   "historyTable",
   "lockTimeout",
   "template",
+  "schema",
 ];
 
 /** The engines' URL parts by their config file key (`postgres`). */

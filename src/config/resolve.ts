@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { isAbsolute, resolve } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import { ConfigError } from "../errors.ts";
 import { DIALECT_NAMES, type DialectName } from "../dialects/names.ts";
 import { enginesWithUrlParts } from "../dialects/registry.ts";
@@ -49,6 +49,8 @@ export interface Config {
   lockTimeoutMs: number;
   /** Absolute path of the project's migration template, when one is configured. */
   template: string | undefined;
+  /** Absolute path of the declared schema module (default `schema.ts` beside `dir`). */
+  schema: string;
   /**
    * Where each setting came from, e.g. `{ url: "env POSTGRES_HOST, .env DATABASE_URL",
    * dir: "default" }` (`"none"` for a missing URL).
@@ -111,6 +113,8 @@ export async function resolveConfig(
   const lockTimeout = pick("lockTimeout", String(DEFAULT_LOCK_TIMEOUT_S))!;
   const dialect = pick("dialect", undefined);
   const template = pick("template", undefined);
+  // The declared schema lives beside the migrations directory unless told otherwise.
+  const schema = pick("schema", join(dirname(absolute(dir)), "schema.ts"))!;
   const missing = (path: string, found: boolean) => found ? path : `${path} (not found)`;
   return {
     url,
@@ -120,6 +124,7 @@ export async function resolveConfig(
     historyTable: tableName(historyTable, "history table"),
     lockTimeoutMs: seconds(lockTimeout) * 1000,
     template: template === undefined ? undefined : absolute(template),
+    schema: absolute(schema),
     source: {
       url: sources.length ? sources.join(", ") : "none",
       dir: dir.source,
@@ -128,6 +133,7 @@ export async function resolveConfig(
       lockTimeoutMs: lockTimeout.source,
       ...(dialect ? { dialect: dialect.source } : {}),
       ...(template ? { template: template.source } : {}),
+      schema: schema.source,
     },
     lookedIn: `-u/--url; ${listed(envSources())} in the environment; ` +
       `${missing(dotEnv.path, dotEnv.found)}; ${missing(file.path, file.found)}`,

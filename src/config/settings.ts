@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { isAbsolute, resolve } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import { ConfigError } from "../errors.ts";
 import type { DialectName } from "../dialects/names.ts";
 import { type Config, tableName } from "./resolve.ts";
@@ -26,6 +26,8 @@ export interface Settings {
   historyTable?: string | undefined;
   /** How long to wait for the migration lock, in milliseconds. @default {300000} */
   lockTimeoutMs?: number | undefined;
+  /** The declared schema module. @default {"schema.ts" beside the migrations directory} */
+  schema?: string | undefined;
   /** What relative paths resolve against. @default {Deno.cwd()} */
   cwd?: string | undefined;
 }
@@ -64,6 +66,11 @@ export function configFromSettings(settings: Settings): Config {
     historyTable: tableName(given(settings.historyTable ?? "strata_history"), "history table"),
     lockTimeoutMs,
     template: undefined,
+    schema: settings.schema === undefined
+      ? join(dirname(isAbsolute(dir) ? dir : resolve(cwd, dir)), "schema.ts")
+      : isAbsolute(settings.schema)
+      ? settings.schema
+      : resolve(cwd, settings.schema),
     source: {
       url: url === undefined ? "none" : "option url",
       dir: settings.dir === undefined ? "default" : "option",

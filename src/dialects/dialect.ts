@@ -12,6 +12,7 @@ import type { Queryable, Statement } from "../drivers/driver.ts";
 import type { Schema } from "../schema/model.ts";
 import type { VersionChange } from "../graph/version_rows.ts";
 import type { DialectName } from "./names.ts";
+import type { AutogenSupport } from "./autogen.ts";
 
 /** What a dialect may need while rendering. */
 export interface RenderContext {
@@ -120,8 +121,11 @@ export interface Dialect {
   readonly historySql: HistorySql;
   /** Offline script framing: preamble, `BEGIN`, `COMMIT`. */
   readonly script: ScriptSql;
-  /** Reads the whole user schema (Strata's own tables excluded). */
-  introspect(q: Queryable, options?: { exclude?: string[] }): Promise<Schema>;
+  /**
+   * Reads the whole user schema (Strata's own tables excluded). `schema`
+   * names a PostgreSQL schema other than `public` (SQLite ignores it).
+   */
+  introspect(q: Queryable, options?: { exclude?: string[]; schema?: string }): Promise<Schema>;
   /** Quotes an identifier only when it needs quoting. */
   quoteIdent(name: string): string;
   /**
@@ -136,4 +140,6 @@ export interface Dialect {
   literal(value: unknown): string;
   /** Rewrites a statement with its params inlined as literals (offline scripts). */
   inline(stmt: Statement): string[];
+  /** Scratch databases, constraint names, expression forms and DDL for autogenerate. */
+  readonly autogen: AutogenSupport;
 }

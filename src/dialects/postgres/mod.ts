@@ -29,6 +29,7 @@ import { quoteIdent } from "../_common/quote.ts";
 import { historySql } from "../_common/history.ts";
 import type { Dialect, RenderSession } from "../dialect.ts";
 import type { Engine } from "../engine.ts";
+import { postgresAutogen } from "./autogen.ts";
 import { defaultSql } from "./defaults.ts";
 import { inline } from "./inline.ts";
 import { introspect } from "./introspect.ts";
@@ -66,6 +67,7 @@ const dialect: Dialect = {
   defaultSql,
   literal,
   inline,
+  autogen: postgresAutogen,
 };
 
 /**

@@ -46,6 +46,10 @@ function renderAlterColumn(c: ChangeOf<"alterColumn">): Statement[] {
   if (patch.nullable !== undefined) {
     out.push(`${alter} ALTER COLUMN ${col} ${patch.nullable ? "DROP" : "SET"} NOT NULL`);
   }
+  if (patch.comment !== undefined) {
+    const text = patch.comment === null ? "NULL" : pgString(patch.comment);
+    out.push(`COMMENT ON COLUMN ${qualify(c.table, c.schema)}.${col} IS ${text}`);
+  }
   if (patch.rename !== undefined) {
     out.push(`${alter} RENAME COLUMN ${col} TO ${quoteIdent(patch.rename)}`);
   }
@@ -79,6 +83,11 @@ function renderChange(change: Change, ctx: RenderContext): Statement[] {
       return one(`DROP TABLE ${change.ifExists ? "IF EXISTS " : ""}${table}`);
     case "renameTable":
       return one(`ALTER TABLE ${table} RENAME TO ${quoteIdent(change.newName)}`);
+    case "alterTable": {
+      const comment = change.patch.comment;
+      if (comment === undefined) return [];
+      return one(`COMMENT ON TABLE ${table} IS ${comment === null ? "NULL" : pgString(comment)}`);
+    }
     case "addColumn":
       return renderAddColumn(change);
     case "dropColumn":

@@ -23,6 +23,7 @@
  */
 import type { Dialect } from "../dialect.ts";
 import type { Engine } from "../engine.ts";
+import { sqliteAutogen } from "./autogen.ts";
 import { quoteIdent } from "../_common/quote.ts";
 import { historySql } from "../_common/history.ts";
 import { introspect } from "./introspect.ts";
@@ -51,6 +52,7 @@ const dialect: Dialect = {
   defaultSql,
   literal,
   inline,
+  autogen: sqliteAutogen,
 };
 
 /**

@@ -15,7 +15,15 @@ import { quoteIdent } from "../_common/quote.ts";
 import { actionText, columnSql, createTableSql, type EnumLookup, type TableSql } from "./_ddl.ts";
 import { createEnumStatements, dropEnumStatements, enumValues } from "./enums.ts";
 
-async function createTable(
+/**
+ * Renders `createTable` with the enum values `enums` gives (`schema dump`
+ * passes those of the schema it writes; a migration's come from `_strata_enums`).
+ *
+ * @param change The change.
+ * @param enums Values of each enum a column uses.
+ * @returns The `CREATE TABLE` statement.
+ */
+export async function createTable(
   change: ChangeOf<"createTable">,
   enums: EnumLookup,
 ): Promise<Statement[]> {
@@ -136,6 +144,8 @@ export async function renderPlain(change: PlainChange, ctx: RenderContext): Prom
       return one(`DROP TABLE ${change.ifExists ? "IF EXISTS " : ""}${t}`);
     case "renameTable":
       return one(`ALTER TABLE ${t} RENAME TO ${quoteIdent(change.newName)}`);
+    case "alterTable":
+      return []; // the only table option is a comment, and SQLite keeps none
     case "createIndex":
       if (change.concurrently) checkConcurrently("createIndex", change.name, ctx);
       return one(

@@ -1,0 +1,65 @@
+/**
+ * PostgreSQL's support for autogenerate, `check` and `schema dump`: the
+ * session's temporary schema as scratch space, inside a transaction that is
+ * always rolled back (DDL is transactional, so nothing is left behind),
+ * scratch databases for
+ * `--dev-url`, the names PostgreSQL gives unnamed constraints, and the
+ * schema as DDL.
+ *
+ * @module
+ */
+import type { AutogenSupport } from "../autogen.ts";
+import type { RenderContext } from "../dialect.ts";
+import { quoteIdent } from "../_common/quote.ts";
+import { schemaChanges } from "../../schema/to_changes.ts";
+import { render } from "./render.ts";
+
+/** PostgreSQL truncates identifiers to 63 bytes (NAMEDATALEN - 1). */
+const MAX_NAME_BYTES = 63;
+
+const DUMP_CONTEXT: RenderContext = {
+  query: () => Promise.resolve([]),
+  transactional: true,
+};
+
+/**
+ * The {@linkcode AutogenSupport} of PostgreSQL.
+ *
+ * @example Implicit names
+ * ```ts
+ * import { postgresAutogen } from "./autogen.ts";
+ * console.assert(postgresAutogen.implicitConstraintName("unique", "users", ["email"]) === "users_email_key");
+ * ```
+ */
+export const postgresAutogen: AutogenSupport = {
+  scratch: {
+    kind: "schema",
+    // The session's temporary schema: every role may use it (TEMP is granted to
+    // PUBLIC by default, CREATE on the database is not), and it is searched first
+    // for tables and types, so unqualified DDL lands there and catalog functions
+    // print its objects unqualified, as in `public`. For this transaction only.
+    enter: [{
+      sql: "SELECT set_config('search_path', 'pg_temp, ' || current_setting('search_path'), true)",
+    }],
+    nameQuery:
+      "SELECT nspname::text AS name FROM pg_catalog.pg_namespace WHERE oid = pg_my_temp_schema()",
+  },
+  devDatabase: {
+    create: (name) => [{ sql: `CREATE DATABASE ${quoteIdent(name)}` }],
+    drop: (name) => [{ sql: `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)` }],
+  },
+  implicitConstraintName(kind, table, columns) {
+    // ChooseConstraintName: <table>_<columns>_key / _fkey, when it fits untruncated.
+    const name = `${table}_${columns.join("_")}_${kind === "unique" ? "key" : "fkey"}`;
+    return new TextEncoder().encode(name).length <= MAX_NAME_BYTES ? name : null;
+  },
+  // pg_get_constraintdef() and pg_get_expr() already print one canonical form.
+  normalizeExpr: (sql) => sql.trim(),
+  async dumpSql(schema) {
+    const out: string[] = [];
+    for (const change of schemaChanges(schema, { foreignKeys: "after" })) {
+      for (const stmt of await render(change, DUMP_CONTEXT)) out.push(stmt.sql);
+    }
+    return out;
+  },
+};
