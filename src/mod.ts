@@ -22,12 +22,14 @@
  * @module
  */
 export type {
+  AddEnumValueOptions,
   AlterColumnOptions,
   ColumnReference,
   ColumnSpec,
   CreateIndexOptions,
   CreateTableOptions,
   DropColumnOptions,
+  EnumOptions,
   ForeignKeyOptions,
   MigrationModule,
   Op,
