@@ -15,7 +15,8 @@
  * would lose data:
  *
  * - a view, rule, trigger, policy or generated column using a column of the
- *   type ("cannot alter type of a column used by a view or rule");
+ *   type ("cannot alter type of a column used by a view or rule"), or such a
+ *   column in a partition key;
  * - any other object using the type (functions, domains, composite types,
  *   views' columns, partitioned or constraint indexes whose expressions
  *   hold a value of it);
@@ -141,6 +142,18 @@ ${compute}
       MESSAGE = format('%s: %s uses column %s', ${p}, r.what, to_json(r.col)::text),
       HINT = 'drop it before this call and create it again after (op.execute): PostgreSQL cannot change the type of a column it uses',
       ERRCODE = 'dependent_objects_still_exist';
+  END LOOP;
+  FOR r IN
+    SELECT c.relname::text || '.' || a.attname::text AS col, c.relname::text AS tbl
+    FROM ${cols} JOIN pg_catalog.pg_partitioned_table pt ON pt.partrelid = a.attrelid
+    WHERE ${isCol} AND a.attnum = ANY (pt.partattrs::int2[])
+    ORDER BY 1 LIMIT 1
+  LOOP
+    RAISE EXCEPTION USING
+      MESSAGE = format('%s: column %s is in the partition key of table %s', ${p},
+        to_json(r.col)::text, to_json(r.tbl)::text),
+      HINT = 'PostgreSQL cannot change the type of a partition key column',
+      ERRCODE = 'feature_not_supported';
   END LOOP;
   FOR r IN
     SELECT pg_describe_object(d.classid, d.objid, d.objsubid) AS what
