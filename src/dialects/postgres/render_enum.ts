@@ -184,7 +184,8 @@ ${compute}
   IF cardinality(removed) > 0 THEN
     FOR r IN
       SELECT a.attrelid::regclass AS rel, c.relname::text || '.' || a.attname::text AS col,
-        a.attname, a.atttypid = arr AS is_array, pg_get_expr(ad.adbin, ad.adrelid) AS def
+        a.attname, a.atttypid = arr AS is_array, pg_get_expr(ad.adbin, ad.adrelid) AS def,
+        a.attinhcount > 0 AS inherited
       FROM ${cols}
       LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
       WHERE ${isCol}
@@ -198,7 +199,10 @@ ${compute}
             HINT = ${pgString(DEFAULT_VALUE_HINT)}, ERRCODE = 'check_violation';
         END IF;
       END LOOP;
-      IF r.is_array THEN
+      -- A parent's rows include its children's: each row is read once.
+      IF r.inherited THEN
+        CONTINUE;
+      ELSIF r.is_array THEN
         EXECUTE format('SELECT strata_v FROM %s AS strata_t, unnest(strata_t.%I::text[]) '
           || 'AS strata_v WHERE strata_v = ANY ($1) LIMIT 1', r.rel, r.attname) INTO v USING removed;
       ELSE

@@ -32,8 +32,13 @@ import { StrataError } from "../../errors.ts";
 import type { RenderContext } from "../dialect.ts";
 import { quoteIdent, quoteString } from "../_common/quote.ts";
 import { checkSql, enumCheck, type EnumLookup } from "./_ddl.ts";
-import { type ColumnText, type ConstraintText, findColumn, parseTableText } from "./_table_text.ts";
-import type { TableText } from "./_table_text.ts";
+import {
+  type ColumnText,
+  type ConstraintText,
+  findColumn,
+  parseTableText,
+  type TableText,
+} from "./_table_text.ts";
 import { edit } from "./_table_edit.ts";
 import { copyExpr, setText, type TableEdit } from "./rebuild.ts";
 

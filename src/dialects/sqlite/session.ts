@@ -108,7 +108,9 @@ function mustNotJoin(change: TableChange, held: TableEdit): boolean {
 export class SqliteSession implements RenderSession {
   #held: TableEdit | undefined;
   /** The plan {@linkcode flushFor} made for the change it let join, reused by render. */
-  #planned: { change: Change; plan: Plan | EnumPlan } | undefined;
+  #planned: { change: Change; plan: Plan } | undefined;
+  /** The same for an enum-value change. */
+  #plannedEnum: { change: Change; plan: EnumPlan } | undefined;
   /** Statements of held enum-value changes that go before the held rebuild. */
   #before: Statement[] = [];
   /** Enum values those statements write (read by the changes that join). */
@@ -131,6 +133,7 @@ export class SqliteSession implements RenderSession {
   async flushFor(change: Change, ctx: RenderContext): Promise<Statement[]> {
     const held = this.#held;
     this.#planned = undefined;
+    this.#plannedEnum = undefined;
     if (!held) return [];
     if (isTableChange(change) && same(change.table, held.table) && !mustNotJoin(change, held)) {
       const p = await plan(change, ctx, held, this.#lookup(ctx));
@@ -145,7 +148,7 @@ export class SqliteSession implements RenderSession {
       const p = await planEnumChange(change, ctx, this.#lookup(ctx), held).catch(() => undefined);
       const only = p?.list && p.tables.length === 1 ? p.tables[0] : undefined;
       if (p && only !== undefined && same(only, held.table)) {
-        this.#planned = { change, plan: p };
+        this.#plannedEnum = { change, plan: p };
         return [];
       }
     }
@@ -161,20 +164,20 @@ export class SqliteSession implements RenderSession {
    */
   async render(change: Change, ctx: RenderContext): Promise<Statement[] | null> {
     const planned = this.#planned?.change === change ? this.#planned.plan : undefined;
+    const plannedEnum = this.#plannedEnum?.change === change ? this.#plannedEnum.plan : undefined;
     this.#planned = undefined;
+    this.#plannedEnum = undefined;
     const held = this.#held;
-    if (held && !planned) {
+    if (held && !planned && !plannedEnum) {
       throw new Error("SqliteSession.render() of a change flushFor() did not let join");
     }
-    if (isEnumChange(change)) {
-      return await this.#renderEnum(change, ctx, planned as EnumPlan | undefined);
-    }
+    if (isEnumChange(change)) return await this.#renderEnum(change, ctx, plannedEnum);
     if (!isTableChange(change)) return await renderPlain(change, ctx);
     let t: TableEdit;
     let p: Plan;
     if (planned && held) {
       t = held;
-      p = planned as Plan;
+      p = planned;
     } else {
       t = await readTable(ctx, change.table);
       p = await plan(change, ctx, t, this.#lookup(ctx));
@@ -236,6 +239,7 @@ export class SqliteSession implements RenderSession {
     const before = this.#before;
     this.#held = undefined;
     this.#planned = undefined;
+    this.#plannedEnum = undefined;
     this.#before = [];
     this.#enums.clear();
     return [...before, ...(held ? await rebuildStatements(ctx, held) : [])];
