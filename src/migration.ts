@@ -22,6 +22,7 @@
  * @module
  */
 export type {
+  AddEnumValueOptions,
   AlterColumnOptions,
   AlterTableOptions,
   ColumnReference,
@@ -29,6 +30,7 @@ export type {
   CreateIndexOptions,
   CreateTableOptions,
   DropColumnOptions,
+  EnumOptions,
   ForeignKeyOptions,
   MigrationModule,
   Op,

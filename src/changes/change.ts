@@ -154,11 +154,45 @@ export type Change =
   | ({ readonly kind: "dropConstraint"; name: string } & OnTable)
   | { readonly kind: "createEnum"; name: string; schema?: string; values: string[] }
   | { readonly kind: "dropEnum"; name: string; schema?: string }
+  | {
+    readonly kind: "addEnumValue";
+    /** The enum type. */
+    name: string;
+    schema?: string;
+    /** The new value. */
+    value: string;
+    /** Put it before this existing value (absent: see `after`). */
+    before?: string;
+    /** Put it after this existing value (neither: at the end). */
+    after?: string;
+    /** Do nothing when the value exists already. */
+    ifNotExists: boolean;
+  }
+  | {
+    readonly kind: "renameEnumValue";
+    name: string;
+    schema?: string;
+    oldValue: string;
+    newValue: string;
+  }
+  | { readonly kind: "dropEnumValue"; name: string; schema?: string; value: string }
+  | {
+    readonly kind: "alterEnum";
+    name: string;
+    schema?: string;
+    /** The whole new list, in order: values left out are removed, new ones added. */
+    values: string[];
+  }
   | { readonly kind: "execute"; sql: string; params: unknown[] }
   | ({ readonly kind: "bulkInsert"; rows: Record<string, unknown>[] } & OnTable);
 
 /** The `kind` of every change. */
 export type ChangeKind = Change["kind"];
+
+/** The changes that edit an existing enum type's values. */
+export type EnumValueChange = ChangeOf<
+  "addEnumValue" | "renameEnumValue" | "dropEnumValue" | "alterEnum"
+>;
 
 /** Narrows {@linkcode Change} to one kind. */
 export type ChangeOf<K extends ChangeKind> = Extract<Change, { kind: K }>;

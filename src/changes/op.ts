@@ -129,6 +129,28 @@ export interface ForeignKeyOptions {
   schema?: string;
 }
 
+/** Options of `op.addEnumValue`. Give `before` or `after`, not both. */
+export interface AddEnumValueOptions {
+  /** Put the new value before this existing one. */
+  before?: string;
+  /** Put the new value after this existing one. Without either, it goes last. */
+  after?: string;
+  /**
+   * Do nothing when the enum has the value already (PostgreSQL's
+   * `ADD VALUE IF NOT EXISTS`); without it, an existing value is an error.
+   * @default {false}
+   */
+  ifNotExists?: boolean;
+  /** PostgreSQL schema of the enum type; ignored on SQLite. */
+  schema?: string;
+}
+
+/** Options of `op.renameEnumValue`, `op.dropEnumValue` and `op.alterEnum`. */
+export interface EnumOptions {
+  /** PostgreSQL schema of the enum type; ignored on SQLite. */
+  schema?: string;
+}
+
 /** A row returned by `op.query` (the driver's row type). */
 export type { Row };
 
@@ -214,6 +236,61 @@ export interface Op {
   createEnum(name: string, values: string[], options?: { schema?: string }): Promise<void>;
   /** Drops an enum type. */
   dropEnum(name: string, options?: { schema?: string }): Promise<void>;
+  /**
+   * Adds a value to an enum, last or `before`/`after` an existing value.
+   * PostgreSQL: `ALTER TYPE … ADD VALUE`, which is cheap, but the new value
+   * cannot be used before the migration's transaction commits: use it in a
+   * later migration, or mark this one `transactional = false`. SQLite: the
+   * CHECK of every `enum:NAME` column is rewritten (a table rebuild).
+   *
+   * @example Adding values
+   * ```ts ignore
+   * await op.addEnumValue("mood", "ok", { before: "happy" });
+   * await op.addEnumValue("mood", "ecstatic", { ifNotExists: true });
+   * ```
+   */
+  addEnumValue(name: string, value: string, options?: AddEnumValueOptions): Promise<void>;
+  /**
+   * Renames an enum value; rows holding it hold the new name afterwards, and
+   * so do column defaults (PostgreSQL renames the label in place; SQLite
+   * rewrites the CHECKs and the rows).
+   *
+   * @example Renaming a value
+   * ```ts ignore
+   * await op.renameEnumValue("mood", "sad", "blue");
+   * ```
+   */
+  renameEnumValue(
+    name: string,
+    oldValue: string,
+    newValue: string,
+    options?: EnumOptions,
+  ): Promise<void>;
+  /**
+   * Removes an enum value. Fails, changing nothing, while a row or a column
+   * default holds it. PostgreSQL has no `DROP VALUE`: the type is rebuilt
+   * (create the new type, move every column over, drop the old one, rename),
+   * which rewrites the tables that use it.
+   *
+   * @example Removing a value no row holds
+   * ```ts ignore
+   * await op.execute("UPDATE users SET mood = 'ok' WHERE mood = 'meh'");
+   * await op.dropEnumValue("mood", "meh");
+   * ```
+   */
+  dropEnumValue(name: string, value: string, options?: EnumOptions): Promise<void>;
+  /**
+   * Sets an enum's whole list of values, in order: values left out are
+   * removed (as `dropEnumValue`), new ones added, the rest reordered. On
+   * PostgreSQL this always rebuilds the type (see `dropEnumValue`); unlike
+   * `addEnumValue`, values it adds can be used in the same migration.
+   *
+   * @example Reordering and removing
+   * ```ts ignore
+   * await op.alterEnum("mood", ["happy", "ok", "sad"]); // was sad, meh, ok, happy
+   * ```
+   */
+  alterEnum(name: string, values: string[], options?: EnumOptions): Promise<void>;
   /** Runs raw SQL, live or written offline. `params` are bound, never pasted. */
   execute(sql: string, params?: unknown[]): Promise<void>;
   /** Reads rows; live only (fails under `--sql` unless the migration checks `op.isOffline`). */

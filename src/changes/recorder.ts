@@ -10,6 +10,12 @@ import type { DialectName } from "../dialects/names.ts";
 import type { Change, ColumnDef, ColumnRef, ForeignKeyDef, SqlExpr } from "./change.ts";
 import type { ColumnReference, ColumnSpec, Op, Row, TableForeignKey } from "./op.ts";
 import { StrataError } from "../errors.ts";
+import {
+  addEnumValueChange,
+  alterEnumChange,
+  dropEnumValueChange,
+  renameEnumValueChange,
+} from "./_enum_args.ts";
 
 /** Where recorded changes go. `call` describes the op call, for error messages. */
 export interface ChangeSink {
@@ -286,6 +292,34 @@ export function createOp(
     },
     dropEnum(name, opts = {}) {
       return record("dropEnum", [name], () => withSchema({ kind: "dropEnum", name }, opts.schema));
+    },
+    addEnumValue(name, value, opts) {
+      return record(
+        "addEnumValue",
+        [name, value],
+        (call) => addEnumValueChange(call, [name, value, opts]),
+      );
+    },
+    renameEnumValue(name, oldValue, newValue, opts) {
+      return record(
+        "renameEnumValue",
+        [name, oldValue, newValue],
+        (call) => renameEnumValueChange(call, [name, oldValue, newValue, opts]),
+      );
+    },
+    dropEnumValue(name, value, opts) {
+      return record(
+        "dropEnumValue",
+        [name, value],
+        (call) => dropEnumValueChange(call, [name, value, opts]),
+      );
+    },
+    alterEnum(name, values, opts) {
+      return record(
+        "alterEnum",
+        [name, values],
+        (call) => alterEnumChange(call, [name, values, opts]),
+      );
     },
     execute(sql, params = []) {
       return record("execute", [sql], () => ({ kind: "execute", sql, params }));

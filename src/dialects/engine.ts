@@ -87,6 +87,13 @@ export interface Capabilities {
   readonly backup: BackupCapability;
   /** The offline writer's scratch database for rendering. */
   readonly shadow: ShadowCapability;
+  /**
+   * Whether an enum value added inside a transaction (`op.addEnumValue`)
+   * can be used before that transaction commits. PostgreSQL: no (SQLSTATE
+   * 55P04), so offline `--transaction-per run` scripts refuse a run in which
+   * a migration that adds one is followed by others. SQLite: yes.
+   */
+  readonly enumValueUsableBeforeCommit: boolean;
 }
 
 /** One value of a URL part, and where it was given (for messages). */

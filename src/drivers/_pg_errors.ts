@@ -111,11 +111,29 @@ export function mapPgError(e: unknown, url: PostgresUrl, sql: string | undefined
     );
   }
   if (sql === undefined) return fail(message);
+  if (code === "55P04") return unsafeEnumValue(sql, message, cause);
   const pos = Number((e as { position?: unknown }).position);
   const hint = (e as { hint?: unknown }).hint ?? (e as { detail?: unknown }).detail;
   return new QueryError(sql, message, {
     position: Number.isFinite(pos) && pos > 0 ? pos : undefined,
     hint: typeof hint === "string" ? redact(hint, url) : undefined,
+    cause,
+  });
+}
+
+/**
+ * SQLSTATE 55P04 (`unsafe_new_enum_value_usage`): a value that `ALTER TYPE …
+ * ADD VALUE` added is used before its transaction commits, which PostgreSQL
+ * refuses. The way out is the migration's shape, so the message says it.
+ */
+function unsafeEnumValue(sql: string, message: string, cause: Error): QueryError {
+  // "unsafe use of new value "ok" of enum type mood"
+  const m = /new value "(.*)" of enum type (.+)$/.exec(message);
+  const what = m ? `new value "${m[1]}" of enum "${m[2]}"` : "a new enum value";
+  return new QueryError(sql, `Cannot use ${what} in the transaction that added it`, {
+    hint: "PostgreSQL cannot use an enum value added by op.addEnumValue before the " +
+      "migration commits: split the migration (add the value in one, use it in a later one), " +
+      "or mark it `export const transactional = false`",
     cause,
   });
 }

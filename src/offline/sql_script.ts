@@ -12,6 +12,7 @@
  *
  * @module
  */
+import type { Change } from "../changes/change.ts";
 import type { MigrationModule } from "../changes/op.ts";
 import type { Dialect } from "../dialects/dialect.ts";
 import type { Engine } from "../dialects/engine.ts";
@@ -153,8 +154,14 @@ export async function renderOfflineScript(options: OfflineOptions): Promise<stri
     for (const s of setup) {
       for (const text of dialect.inline(s)) sink.raw(terminate(text));
     }
+    // A value op.addEnumValue adds cannot be used before COMMIT on some
+    // engines: in one transaction for the run, a later migration could.
+    let addedEnumValue: { revision: string; change: Change } | undefined;
     for (const step of options.steps) {
       const script = options.scripts.get(step.revision)!;
+      if (addedEnumValue && options.transactionPer === "run") {
+        throw enumValueInRunError(addedEnumValue.revision, addedEnumValue.change, options.engine);
+      }
       sink.raw("");
       const arrow = stepArrow({ ...step, parents: script.downRevisions });
       sink.comment(`Running ${arrow}: ${messageLine(script.message)}`);
@@ -167,7 +174,11 @@ export async function renderOfflineScript(options: OfflineOptions): Promise<stri
         );
       }
       if (own) sink.raw(begin);
-      await writeStep(step, sink, inspector, options);
+      await writeStep(step, sink, inspector, options, (change) => {
+        if (change.kind === "addEnumValue" && !capabilities.enumValueUsableBeforeCommit) {
+          addedEnumValue ??= { revision: step.revision, change };
+        }
+      });
       if (own) sink.raw(commit);
     }
     if (options.transactionPer === "run") sink.raw(`\n${commit}`);
@@ -177,11 +188,31 @@ export async function renderOfflineScript(options: OfflineOptions): Promise<stri
   }
 }
 
+/**
+ * The refusal of a `--transaction-per run` script in which a migration that
+ * adds an enum value is followed by others (see `enumValueUsableBeforeCommit`).
+ */
+function enumValueInRunError(revision: string, change: Change, engine: Engine): StrataError {
+  const what = change.kind === "addEnumValue"
+    ? `adds value "${change.value}" to enum "${change.name}"`
+    : "adds an enum value";
+  return new StrataError(
+    `Cannot write one transaction for the run: migration ${revision} ${what}, and ` +
+      `${engine.title} cannot use a new enum value before the transaction commits`,
+    {
+      exitCode: 2,
+      hint: "use the default --transaction-per migration, or write the run in two parts " +
+        `(up to ${revision}, then from it)`,
+    },
+  );
+}
+
 async function writeStep(
   step: Step,
   sink: ScriptSink,
   inspector: Queryable,
   options: OfflineOptions,
+  onChange?: (change: Change) => void,
 ): Promise<void> {
   const module = options.modules.get(step.revision)!;
   const script = options.scripts.get(step.revision)!;
@@ -194,5 +225,6 @@ async function writeStep(
     transactional: script.transactional && options.engine.capabilities.transactionalDdl,
     ...(options.onWarning ? { onWarning: options.onWarning } : {}),
     history: { table: options.historyTable, checksum: script.checksum },
+    ...(onChange ? { onChange } : {}),
   });
 }

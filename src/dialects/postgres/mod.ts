@@ -106,5 +106,8 @@ export const postgresEngine: Engine<"postgres"> = {
     backup: { kind: "none", hint: "use pg_dump for PostgreSQL" },
     // The renderer never inspects the database, so offline runs need no replay.
     shadow: { kind: "none" },
+    // ALTER TYPE … ADD VALUE: "the new value cannot be used until after the
+    // transaction has been committed" (PostgreSQL's ALTER TYPE notes).
+    enumValueUsableBeforeCommit: false,
   },
 };

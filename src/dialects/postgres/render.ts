@@ -13,6 +13,7 @@ import type { RenderContext } from "../dialect.ts";
 import { renderDefault } from "./defaults.ts";
 import { pgString } from "./literal.ts";
 import { renderBulkInsert, renderExecute } from "./render_data.ts";
+import { renderEnumValueChange } from "./render_enum.ts";
 import { identList, referencesClause, renderAddColumn, renderCreateTable } from "./render_table.ts";
 import { columnType } from "./types.ts";
 
@@ -132,6 +133,11 @@ function renderChange(change: Change, ctx: RenderContext): Statement[] {
       );
     case "dropEnum":
       return one(`DROP TYPE ${qualify(change.name, change.schema)}`);
+    case "addEnumValue":
+    case "renameEnumValue":
+    case "dropEnumValue":
+    case "alterEnum":
+      return renderEnumValueChange(change);
     case "execute":
       return renderExecute(change);
     case "bulkInsert":

@@ -48,6 +48,21 @@ export function dropEnumStatements(name: string): Statement[] {
 }
 
 /**
+ * The statement that records an enum's new list of values (the enum-value
+ * changes; the CHECKs of its columns are rewritten by `_enum_alter.ts`).
+ *
+ * @param name Enum name.
+ * @param values Its values, in order.
+ * @returns One UPDATE of the enum's row.
+ */
+export function setEnumValuesStatement(name: string, values: readonly string[]): Statement {
+  return {
+    sql: `UPDATE ${ENUM_TABLE} SET vals = ? WHERE name = ?`,
+    params: [JSON.stringify(values), name],
+  };
+}
+
+/**
  * Reads every enum type.
  *
  * @param q A connection, transaction or render context.

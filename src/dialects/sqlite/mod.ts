@@ -104,5 +104,7 @@ export const sqliteEngine: Engine<"sqlite"> = {
         return openSqlite(":memory:");
       },
     },
+    // An enum is a row and a CHECK here: a new value is usable at once.
+    enumValueUsableBeforeCommit: true,
   },
 };

@@ -86,6 +86,11 @@ export interface TableEdit {
   retyped: Set<string>;
   /** Objects a cascade drop removes. */
   drop: DroppedObject[];
+  /**
+   * Values the copy rewrites, by column (lower case): `old → new`, from
+   * `renameEnumValue` (rows follow a renamed value, as on PostgreSQL).
+   */
+  remap?: Map<string, Map<string, string>>;
 }
 
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
@@ -255,6 +260,7 @@ export async function rebuildStatements(
   const copyRowid = rowidTables && noRowidColumn &&
     (alias === undefined || !kept.some((c) => same(c, alias)));
   const cols = [...(copyRowid ? ["rowid"] : []), ...kept.map(quoteIdent)].join(", ");
+  const values = [...(copyRowid ? ["rowid"] : []), ...kept.map((c) => copyExpr(t, c))].join(", ");
   const autoIncrement = next.columns.some((c) =>
     c.constraints.some((k) => k.kind === "primaryKey" && k.autoIncrement)
   );
@@ -296,14 +302,14 @@ export async function rebuildStatements(
     sql(`ALTER TABLE ${tq} RENAME TO ${oq}`);
     setLegacy(false);
     sql(next.sql);
-    if (cols) sql(`INSERT INTO ${tq} (${cols}) SELECT ${cols} FROM ${oq}`);
+    if (cols) sql(`INSERT INTO ${tq} (${cols}) SELECT ${values} FROM ${oq}`);
     copySequence(oldName, name);
     sql(`DROP TABLE ${oq}`);
   } else {
     const newName = `_strata_new_${name}`;
     const nq = quoteIdent(newName);
     sql(edit.rename(next, nq));
-    if (cols) sql(`INSERT INTO ${nq} (${cols}) SELECT ${cols} FROM ${tq}`);
+    if (cols) sql(`INSERT INTO ${nq} (${cols}) SELECT ${values} FROM ${tq}`);
     copySequence(name, newName);
     sql(`DROP TABLE ${tq}`);
     setLegacy(true);
@@ -320,6 +326,22 @@ export async function rebuildStatements(
     if (enforced) sql("PRAGMA foreign_keys = ON");
   }
   return out;
+}
+
+/**
+ * What the copy selects for a column: the column, or, when the rebuild
+ * renames values in it, `CASE col WHEN 'old' THEN 'new' … ELSE col END`.
+ *
+ * @param t The table being rebuilt.
+ * @param column The column's name.
+ * @returns An expression over the old table's row.
+ */
+export function copyExpr(t: TableEdit, column: string): string {
+  const col = quoteIdent(column);
+  const map = t.remap?.get(column.toLowerCase());
+  if (!map || map.size === 0) return col;
+  const whens = [...map].map(([from, to]) => `WHEN ${quoteString(from)} THEN ${quoteString(to)}`);
+  return `CASE ${col} ${whens.join(" ")} ELSE ${col} END`;
 }
 
 function violations(tables: string[]): string {

@@ -1,8 +1,9 @@
 /**
  * Renders the {@linkcode Change}s that never rebuild a table to SQLite
  * statements. The changes that alter an existing table (`addColumn`,
- * `dropColumn`, `alterColumn`, the constraint changes) go through the render
- * session (`session.ts`), which may merge them into one table rebuild.
+ * `dropColumn`, `alterColumn`, the constraint changes) and the enum-value
+ * changes go through the render session (`session.ts`), which may merge
+ * them into one table rebuild.
  *
  * @module
  */
@@ -98,7 +99,10 @@ function bulkInsert(change: ChangeOf<"bulkInsert">): Statement[] {
   return out;
 }
 
-/** The changes {@linkcode renderPlain} renders: those that never rebuild a table. */
+/**
+ * The changes {@linkcode renderPlain} renders: those that never rebuild a
+ * table (the enum-value changes rebuild the tables of the enum).
+ */
 export type PlainChange = Exclude<
   Change,
   {
@@ -109,7 +113,11 @@ export type PlainChange = Exclude<
       | "createForeignKey"
       | "createUniqueConstraint"
       | "createCheckConstraint"
-      | "dropConstraint";
+      | "dropConstraint"
+      | "addEnumValue"
+      | "renameEnumValue"
+      | "dropEnumValue"
+      | "alterEnum";
   }
 >;
 
