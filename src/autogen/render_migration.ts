@@ -181,6 +181,25 @@ export function renderChange(change: Change, options: RenderMigrationOptions, wi
       return call("createCheckConstraint", [str(c.name), str(c.table), str(c.expr)], width);
     case "dropConstraint":
       return call("dropConstraint", [str(c.name), str(c.table)], width);
+    case "addEnumValue": {
+      const opts = obj([
+        ["before", c.before === undefined ? undefined : str(c.before)],
+        ["after", c.after === undefined ? undefined : str(c.after)],
+        ["ifNotExists", c.ifNotExists ? raw("true") : undefined],
+      ]);
+      const args = [str(c.name), str(c.value)];
+      return call(
+        "addEnumValue",
+        opts.t === "obj" && opts.entries.length ? [...args, opts] : args,
+        width,
+      );
+    }
+    case "renameEnumValue":
+      return call("renameEnumValue", [str(c.name), str(c.oldValue), str(c.newValue)], width);
+    case "dropEnumValue":
+      return call("dropEnumValue", [str(c.name), str(c.value)], width);
+    case "alterEnum":
+      return call("alterEnum", [str(c.name), strs(c.values)], width);
     case "execute":
     case "bulkInsert":
       throw new Error(`Autogenerate does not write ${c.kind}`);
