@@ -23,6 +23,8 @@
  */
 export type {
   AlterColumnOptions,
+  BulkInsertOptions,
+  BulkRows,
   ColumnReference,
   ColumnSpec,
   CreateIndexOptions,

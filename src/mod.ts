@@ -23,6 +23,9 @@
  */
 export type {
   AlterColumnOptions,
+  BulkInsertOptions,
+  BulkProgress,
+  BulkRows,
   ColumnReference,
   ColumnSpec,
   CreateIndexOptions,

@@ -25,6 +25,13 @@ export interface RenderContext {
   /** Whether the migration runs inside a transaction. */
   transactional: boolean;
   /**
+   * `false` when the statements are executed by a live driver, which may then
+   * receive driver-side forms such as PostgreSQL's `COPY … FROM STDIN`;
+   * `true` or absent when they may be written to a script (`--sql`), which
+   * gets portable statements only.
+   */
+  offline?: boolean;
+  /**
    * Enum types created so far in this run (name → values). SQLite has no enum
    * types: it renders `enum:NAME` columns as TEXT with a CHECK of the values.
    */

@@ -16,6 +16,11 @@ export interface Statement {
    * `bulkInsert` on SQLite; the offline writer expands it to one INSERT per row.
    */
   batch?: readonly (readonly unknown[])[];
+  /**
+   * Data for a `COPY … FROM STDIN` in `sql`, already in the COPY format the
+   * statement names (PostgreSQL only; see `dialects/postgres/copy.ts`).
+   */
+  copy?: string;
 }
 
 /** Something that runs statements: a connection or a transaction. */

@@ -59,6 +59,20 @@ const JSON_TYPE = {
   parse: (x: string): unknown => JSON.parse(x),
 };
 
+/**
+ * date/timestamp/timestamptz parameters: a string passes through as written.
+ * postgres.js would round it through a JavaScript Date, losing microseconds
+ * (and failing on `infinity`), so an INSERT would store less than the offline
+ * script's literal or a COPY does. A Date is sent as its ISO text, as before;
+ * values read still come back as Date.
+ */
+const DATE_TYPE = {
+  to: 1184,
+  from: [1082, 1114, 1184],
+  serialize: (x: unknown) => (x instanceof Date ? x.toISOString() : String(x)),
+  parse: (x: string): Date => new Date(x),
+};
+
 function bindParams(params: readonly unknown[] | undefined): postgres.ParameterOrJSON<never>[] {
   // postgres.js rejects undefined; the driver contract says it means NULL.
   return (params ?? []).map((p) => (p === undefined ? null : p)) as postgres.ParameterOrJSON<
@@ -74,6 +88,58 @@ function plainRow(row: Record<string, unknown>): Row {
     out[key] = v instanceof Uint8Array && v.constructor !== Uint8Array ? new Uint8Array(v) : v;
   }
   return out;
+}
+
+/** Bytes per CopyData message: large enough to be cheap, small enough to stream. */
+const COPY_PIECE = 1 << 18;
+
+/**
+ * Runs `COPY … FROM STDIN` and sends `data` (already in the COPY format).
+ *
+ * postgres.js 3.4.9 never settles the writable when the server rejects the
+ * data after the end of input (porsager/postgres#1173: the error goes to the
+ * query's `reject`, whose promise already resolved with the stream), so the
+ * query's `reject` is wrapped to hear that error too.
+ */
+async function copyIn(
+  conn: Sql | postgres.TransactionSql<Record<string, unknown>>,
+  sql: string,
+  data: string,
+): Promise<void> {
+  const query = conn.unsafe(sql) as unknown as {
+    reject: (e: unknown) => void;
+    writable(): Promise<NodeWritable>;
+  };
+  let rejected: (e: unknown) => void = () => {};
+  const serverError = new Promise<never>((_, reject) => (rejected = reject));
+  serverError.catch(() => {});
+  const reject = query.reject;
+  query.reject = (e) => {
+    rejected(e);
+    reject(e);
+  };
+  const stream = await Promise.race([query.writable(), serverError]);
+  const done = new Promise<void>((resolve, reject) => {
+    stream.once("finish", () => resolve());
+    stream.once("error", reject);
+  });
+  // Encoded once, sent in pieces (a string cut at a code unit could split a
+  // surrogate pair).
+  const bytes = new TextEncoder().encode(data);
+  for (let at = 0; at < bytes.length; at += COPY_PIECE) {
+    if (!stream.write(bytes.subarray(at, at + COPY_PIECE))) {
+      await Promise.race([new Promise((r) => stream.once("drain", r)), serverError, done]);
+    }
+  }
+  stream.end();
+  await Promise.race([done, serverError]);
+}
+
+/** The parts of a Node writable stream that {@linkcode copyIn} uses. */
+interface NodeWritable {
+  write(chunk: Uint8Array): boolean;
+  end(): void;
+  once(event: string, listener: (arg?: unknown) => void): void;
 }
 
 /**
@@ -120,17 +186,20 @@ export class PostgresDriver implements Driver {
 
   /**
    * Runs a statement. Without params the text may hold several statements
-   * (simple protocol); `batch` runs it once per parameter row.
+   * (simple protocol); `batch` runs it once per parameter row; `copy` sends
+   * its data to a `COPY … FROM STDIN`.
    *
    * @param stmt The statement, with `$1` placeholders.
    * @throws {QueryError} When the server rejects it.
    * @throws {ConnectionError} When the connection is lost.
    */
   async execute(stmt: Statement): Promise<void> {
-    const { sql, params, batch } = stmt;
+    const { sql, params, batch, copy } = stmt;
     try {
       const conn = this.#conn();
-      if (batch !== undefined) {
+      if (copy !== undefined) {
+        await copyIn(conn, sql, copy);
+      } else if (batch !== undefined) {
         for (const row of batch) await conn.unsafe(sql, bindParams(row));
       } else if (params === undefined || params.length === 0) {
         await conn.unsafe(sql).simple();
@@ -264,7 +333,7 @@ export async function openPostgres(
       session.lost = true;
     },
     connection,
-    types: { int8: INT8, json: JSON_TYPE },
+    types: { int8: INT8, json: JSON_TYPE, date: DATE_TYPE },
   }) as unknown as Sql;
   // postgres.js bounds only the wait for its first reply: when a server (or
   // a proxy in front of it) accepts the TCP connection and then closes it

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { BulkProgress } from "../changes/op.ts";
 import type { Config } from "../config/resolve.ts";
 import type { Dialect, DialectName } from "../dialects/dialect.ts";
 import { getDialect } from "../dialects/mod.ts";
@@ -49,6 +50,8 @@ export interface MigratorOptions {
   onWarning?: (message: string) => void;
   /** Called with the path of a backup written by `upgrade --backup`. */
   onBackup?: (path: string) => void;
+  /** Called after each chunk of a long `op.bulkInsert` (the CLI draws a progress line). */
+  onBulkProgress?: (progress: BulkProgress) => void;
   /** Overrides the URL's dialect (offline `--dialect`). */
   dialect?: DialectName;
 }
@@ -267,6 +270,7 @@ export class Migrator {
           transactional: script.transactional,
           enums,
           history: { table: historyTable, checksum: script.checksum, startedAt },
+          ...(this.#options.onBulkProgress ? { onBulkProgress: this.#options.onBulkProgress } : {}),
         };
         if (script.transactional) {
           await driver.transaction((tx) => runStep(module, step, { ...ctx, q: tx }));

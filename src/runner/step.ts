@@ -7,7 +7,7 @@
  * @module
  */
 import type { Change } from "../changes/change.ts";
-import type { MigrationModule, Row } from "../changes/op.ts";
+import type { BulkProgress, MigrationModule, Row } from "../changes/op.ts";
 import { type ChangeSink, createOp } from "../changes/recorder.ts";
 import type { Dialect, RenderContext } from "../dialects/dialect.ts";
 import type { Queryable } from "../drivers/driver.ts";
@@ -40,6 +40,8 @@ export interface StepContext {
   };
   /** Called with each change before it is carried out (lint, tests, progress). */
   onChange?: (change: Change) => void;
+  /** Told after each chunk of a long `op.bulkInsert` (see `createOp`). */
+  onBulkProgress?: (progress: BulkProgress) => void;
 }
 
 /** Describes a step for messages: `revision 1f2e3d4c5b6a ("add user bio")`. */
@@ -56,6 +58,7 @@ function renderContext(ctx: StepContext): RenderContext {
     },
     query: (sql, params) => inspector.query(sql, params),
     transactional: ctx.transactional,
+    offline: ctx.isOffline,
     ...(ctx.enums ? { enums: ctx.enums } : {}),
   };
 }
@@ -102,7 +105,11 @@ export async function runStep(
       return track(call, () => ctx.q.query(sql, params));
     },
   };
-  const op = createOp(sink, { dialect: ctx.dialect.name, isOffline: ctx.isOffline });
+  const op = createOp(sink, {
+    dialect: ctx.dialect.name,
+    isOffline: ctx.isOffline,
+    ...(ctx.onBulkProgress ? { onBulkProgress: ctx.onBulkProgress } : {}),
+  });
   try {
     await fn.call(module, op);
     await op.settle();
