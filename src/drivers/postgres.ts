@@ -8,6 +8,7 @@
  * @module
  */
 import postgres from "npm:postgres@3.4.9";
+import { connect, type Socket } from "node:net";
 import type { DatabaseUrl } from "../config/url.ts";
 import type { Row } from "../changes/op.ts";
 import type { Driver, LockOptions, Queryable, Statement } from "./driver.ts";
@@ -334,6 +335,8 @@ export async function openPostgres(
     },
     connection,
     types: { int8: INT8, json: JSON_TYPE, date: DATE_TYPE },
+    // postgres.js takes a socket factory, which its type declarations omit.
+    ...({ socket: openSocket } as unknown as Record<string, never>),
   }) as unknown as Sql;
   // postgres.js bounds only the wait for its first reply: when a server (or
   // a proxy in front of it) accepts the TCP connection and then closes it
@@ -368,6 +371,30 @@ export async function openPostgres(
 }
 
 const DEFAULT_CONNECT_TIMEOUT_S = 10;
+
+/**
+ * Connects the session's socket with Nagle's algorithm off. postgres.js
+ * leaves it on, so the small message that ends a COPY waits for the server's
+ * delayed ACK of the data before it: about 40 ms for every `bulkInsert` chunk
+ * (measured: 100 COPYs of 10,000 rows took 6.2 s, against 1.5 s for one).
+ * A given `path` is a Unix-domain socket, as postgres.js derives it from a
+ * host that names a directory.
+ */
+function openSocket(
+  options: { host: string[]; port: number[]; path?: string | false },
+): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = options.path
+      ? connect(options.path)
+      : connect(options.port[0] ?? 5432, options.host[0] ?? "localhost");
+    socket.setNoDelay(true);
+    socket.once("error", reject);
+    socket.once("connect", () => {
+      socket.off("error", reject);
+      resolve(socket);
+    });
+  });
+}
 
 /** `?connect_timeout=N` in the URL, as libpq reads it; `undefined` when absent or not positive. */
 function urlConnectTimeout(url: PostgresUrl): number | undefined {
