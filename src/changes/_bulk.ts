@@ -10,7 +10,7 @@ import type { BulkInsertOptions, BulkProgress, BulkRows, Row } from "./op.ts";
 import { StrataError } from "../errors.ts";
 
 /** Rows per chunk unless the call says otherwise. */
-export const DEFAULT_CHUNK_SIZE = 10_000;
+export const DEFAULT_CHUNK_SIZE = 50_000;
 
 type BulkChange = Extract<Change, { kind: "bulkInsert" }>;
 

@@ -108,7 +108,7 @@ export interface BulkInsertOptions {
   /**
    * Rows per chunk: each chunk is one COPY (PostgreSQL), one run of the
    * prepared statement (SQLite) or a few multi-row INSERTs (`--sql`).
-   * @default {10000}
+   * @default {50000}
    */
   chunkSize?: number;
 }

@@ -17,10 +17,11 @@ export interface Statement {
    */
   batch?: readonly (readonly unknown[])[];
   /**
-   * Data for a `COPY … FROM STDIN` in `sql`, already in the COPY format the
-   * statement names (PostgreSQL only; see `dialects/postgres/copy.ts`).
+   * Data for a `COPY … FROM STDIN` in `sql`, in the COPY format the statement
+   * names, as pieces to send in order (PostgreSQL only; see
+   * `dialects/postgres/copy.ts`). It may be lazy, and is read once.
    */
-  copy?: string;
+  copy?: Iterable<string>;
 }
 
 /** Something that runs statements: a connection or a transaction. */

@@ -91,11 +91,8 @@ function plainRow(row: Record<string, unknown>): Row {
   return out;
 }
 
-/** Bytes per CopyData message: large enough to be cheap, small enough to stream. */
-const COPY_PIECE = 1 << 18;
-
 /**
- * Runs `COPY … FROM STDIN` and sends `data` (already in the COPY format).
+ * Runs `COPY … FROM STDIN` and sends `data` (in the COPY format), piece by piece.
  *
  * postgres.js 3.4.9 never settles the writable when the server rejects the
  * data after the end of input (porsager/postgres#1173: the error goes to the
@@ -105,7 +102,7 @@ const COPY_PIECE = 1 << 18;
 async function copyIn(
   conn: Sql | postgres.TransactionSql<Record<string, unknown>>,
   sql: string,
-  data: string,
+  data: Iterable<string>,
 ): Promise<void> {
   const query = conn.unsafe(sql) as unknown as {
     reject: (e: unknown) => void;
@@ -124,11 +121,11 @@ async function copyIn(
     stream.once("finish", () => resolve());
     stream.once("error", reject);
   });
-  // Encoded once, sent in pieces (a string cut at a code unit could split a
-  // surrogate pair).
-  const bytes = new TextEncoder().encode(data);
-  for (let at = 0; at < bytes.length; at += COPY_PIECE) {
-    if (!stream.write(bytes.subarray(at, at + COPY_PIECE))) {
+  // Each piece is written as soon as it is rendered, so the server loads
+  // one while the next is made; a full socket buffer makes us wait.
+  const encoder = new TextEncoder();
+  for (const piece of data) {
+    if (!stream.write(encoder.encode(piece))) {
       await Promise.race([new Promise((r) => stream.once("drain", r)), serverError, done]);
     }
   }

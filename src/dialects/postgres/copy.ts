@@ -80,9 +80,13 @@ export function copyCell(value: unknown): string | undefined {
   }
 }
 
+/** Rows per piece of COPY data: about 32 KB for short rows. */
+const ROWS_PER_PIECE = 1_000;
+
 /**
  * Renders rows as one `COPY table (columns) FROM STDIN` statement with its
- * data, when every value can be copied.
+ * data, when every value can be copied. The data is rendered lazily, a
+ * piece at a time, so the server loads one piece while the next is written.
  *
  * @param table The table, quoted and qualified.
  * @param columns The columns, in order (at least one).
@@ -95,7 +99,7 @@ export function copyCell(value: unknown): string | undefined {
  * import { renderCopy } from "./copy.ts";
  * const s = renderCopy("t", ["id", "name"], [{ id: 1, name: "a\tb" }, { id: 2, name: null }]);
  * console.assert(s?.sql === "COPY t (id, name) FROM STDIN");
- * console.assert(s?.copy === "1\ta\\tb\n2\t\\N\n");
+ * console.assert([...s!.copy!].join("") === "1\ta\\tb\n2\t\\N\n");
  * ```
  */
 export function renderCopy(
@@ -103,21 +107,48 @@ export function renderCopy(
   columns: readonly string[],
   rows: readonly Record<string, unknown>[],
 ): Statement | undefined {
-  const width = columns.length;
-  const lines = new Array<string>(rows.length + 1);
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r]!;
-    let line = "";
-    for (let c = 0; c < width; c++) {
-      const cell = copyCell(row[columns[c]!]);
-      if (cell === undefined) return undefined;
-      line = c === 0 ? cell : line + "\t" + cell;
+    for (let c = 0; c < columns.length; c++) {
+      if (!copyable(row[columns[c]!])) return undefined;
     }
-    lines[r] = line;
   }
-  lines[rows.length] = "";
   return {
     sql: `COPY ${table} (${columns.map(quoteIdent).join(", ")}) FROM STDIN`,
-    copy: lines.join("\n"),
+    copy: pieces(columns, rows),
   };
+}
+
+/** Whether {@linkcode copyCell} can write the value (without writing it). */
+function copyable(value: unknown): boolean {
+  switch (typeof value) {
+    case "string":
+    case "number":
+    case "bigint":
+    case "boolean":
+      return true;
+    case "object":
+      return value === null || !(value instanceof Date || isSqlExpr(value));
+    default:
+      return false;
+  }
+}
+
+/** The COPY data for `rows`, {@linkcode ROWS_PER_PIECE} lines at a time. */
+function* pieces(
+  columns: readonly string[],
+  rows: readonly Record<string, unknown>[],
+): Generator<string> {
+  const width = columns.length;
+  for (let start = 0; start < rows.length; start += ROWS_PER_PIECE) {
+    const end = Math.min(rows.length, start + ROWS_PER_PIECE);
+    let out = "";
+    for (let r = start; r < end; r++) {
+      const row = rows[r]!;
+      for (let c = 0; c < width; c++) {
+        out += copyCell(row[columns[c]!])! + (c === width - 1 ? "\n" : "\t");
+      }
+    }
+    yield out;
+  }
 }

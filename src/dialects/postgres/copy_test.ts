@@ -44,10 +44,14 @@ Deno.test("renderCopy() writes one line per row and gives up when a value needs 
     id: 2,
     select: null,
   }]);
-  assert.deepEqual(s, {
-    sql: 'COPY "T" (id, "select") FROM STDIN',
-    copy: "1\ta\\tb\n2\t\\N\n",
-  });
+  assert.equal(s?.sql, 'COPY "T" (id, "select") FROM STDIN');
+  assert.deepEqual([...s?.copy ?? []], ["1\ta\\tb\n2\t\\N\n"]);
+  // Long data comes in pieces of whole lines.
+  const many = Array.from({ length: 2_500 }, (_, i) => ({ i }));
+  const pieces = [...renderCopy("t", ["i"], many)?.copy ?? []];
+  assert.equal(pieces.length, 3);
+  assert(pieces.every((p) => p.endsWith("\n")));
+  assert.equal(pieces.join(""), many.map((r) => `${r.i}\n`).join(""));
   assert.equal(renderCopy("t", ["a", "b"], [{ a: 1, b: 2 }, { a: 1 }]), undefined);
   assert.equal(renderCopy("t", ["a"], [{ a: new Date(0) }]), undefined);
 });
@@ -55,10 +59,10 @@ Deno.test("renderCopy() writes one line per row and gives up when a value needs 
 Deno.test("renderBulkInsert() uses COPY only when asked and every value can be copied", () => {
   const rows = [{ id: 1, name: "x" }, { id: 2, name: "y" }];
   const change = { kind: "bulkInsert" as const, table: "t", rows };
-  assert.deepEqual(renderBulkInsert(change, { copy: true }), [{
-    sql: "COPY t (id, name) FROM STDIN",
-    copy: "1\tx\n2\ty\n",
-  }]);
+  const [copy, ...more] = renderBulkInsert(change, { copy: true });
+  assert.equal(copy?.sql, "COPY t (id, name) FROM STDIN");
+  assert.equal([...copy?.copy ?? []].join(""), "1\tx\n2\ty\n");
+  assert.deepEqual(more, []);
   assert.match(renderBulkInsert(change)[0]?.sql ?? "", /^INSERT INTO t/);
   // A missing key means DEFAULT, which COPY cannot say: multi-row INSERTs instead.
   const partial = { ...change, rows: [{ id: 1, name: "x" }, { id: 2 }] };

@@ -110,7 +110,7 @@ export function renderBulkInsert(
 function unionOfKeys(rows: readonly Record<string, unknown>[]): string[] {
   const seen = new Set<string>();
   for (const row of rows) {
-    for (const [k, v] of Object.entries(row)) if (v !== undefined) seen.add(k);
+    for (const k in row) if (row[k] !== undefined) seen.add(k);
   }
   return [...seen];
 }
