@@ -14,7 +14,9 @@ const QUIET_MS = 1_000;
 const REDRAW_MS = 100;
 
 const encoder = new TextEncoder();
-const group = new Intl.NumberFormat("en-US");
+// Made on first use: creating an Intl formatter costs ~15 ms, too much for
+// every start.
+let group: Intl.NumberFormat | undefined;
 
 /**
  * The text of one progress line.
@@ -31,6 +33,7 @@ const group = new Intl.NumberFormat("en-US");
  */
 export function progressText(p: BulkProgress): string {
   const rate = p.elapsedMs > 0 ? Math.round(p.rows / (p.elapsedMs / 1000)) : 0;
+  group ??= new Intl.NumberFormat("en-US");
   return `bulkInsert "${p.table}": ${group.format(p.rows)} rows, ${group.format(rate)} rows/s`;
 }
 

@@ -8,9 +8,7 @@ import { basename } from "node:path";
 import { ScriptError } from "../errors.ts";
 import type { MigrationModule } from "../changes/op.ts";
 import { normalizeHeader } from "./_header.ts";
-import { importThroughEntry } from "./_entry.ts";
-import { importScript } from "./_import.ts";
-import { mapBounded } from "./_pool.ts";
+import { importScripts } from "./_import_all.ts";
 import type { Script, ScriptHeader } from "./script.ts";
 
 /** Options of {@linkcode loadModules}. */
@@ -77,9 +75,7 @@ export async function loadModules(
     }
     seen.add(script.revision);
   }
-  const paths = scripts.map((s) => s.path);
-  const namespaces = (paths.length > 1 ? await importThroughEntry(paths) : undefined) ??
-    await mapBounded(paths, options.concurrency ?? 16, importScript);
+  const namespaces = await importScripts(scripts.map((s) => s.path), options.concurrency ?? 16);
   const byRevision = new Map<string, MigrationModule>();
   scripts.forEach((script, i) => {
     const mod = namespaces[i] as Record<string, unknown>;
