@@ -132,7 +132,7 @@ Deno.test(`loadModules() names a broken migration among ${MANY} with its line an
     files[`${rev}.ts`] = migration(rev, prev, i === 1234 ? "export const x = (;\n" : "");
   }
   await withDir(files, async (dir) => {
-    const scripts = await discoverScripts(dir);
+    const scripts = await discoverScripts(dir, { cacheDir: null });
     assert.equal(scripts.length, MANY);
     await withTempDir(async (tmp) => {
       await assert.rejects(loadModules(scripts), (err) => {
