@@ -11,7 +11,7 @@
  * ```
  *
  * Yardsticks: dbmate (installed for the bench only, `npm install --prefix
- * .bench dbmate`; Strata never needs it), `psql` and `sqlite3`, and the Deno
+ * .bench/tools dbmate`; Strata never needs it), `psql` and `sqlite3`, and the Deno
  * floors: a Deno process that opens the SQLite file and reads the version
  * table, and one that connects with postgres.js and does the same. Alembic
  * cannot be installed here (PyPI is unreachable), so its row says so.
@@ -47,7 +47,10 @@ import {
 const ROOT = resolve(import.meta.dirname!, "..");
 const BENCH = join(ROOT, ".bench");
 const CACHE = join(BENCH, "cache");
-const DBMATE = join(BENCH, "node_modules", ".bin", "dbmate");
+// In a folder of its own: a package.json above the bench's helper scripts
+// would make Deno resolve their npm: imports from that node_modules.
+const TOOLS = join(BENCH, "tools");
+const DBMATE = join(TOOLS, "node_modules", ".bin", "dbmate");
 const GROUPS = ["noop", "apply", "sql", "bulk", "alter"] as const;
 type Group = typeof GROUPS[number];
 
@@ -130,8 +133,9 @@ async function dbmateProject(count: number, s: Settings): Promise<string> {
 /** dbmate's binary, installed into .bench/ on first use; `undefined` with a reason when it cannot be. */
 async function dbmate(): Promise<string | { missing: string }> {
   if (await exists(DBMATE)) return DBMATE;
-  console.error("bench: installing dbmate into .bench/ (npm install --prefix .bench dbmate)…");
-  const r = await run(["npm", "install", "--prefix", BENCH, "dbmate", "--no-audit", "--no-fund"])
+  console.error("bench: installing dbmate (npm install --prefix .bench/tools dbmate)…");
+  await Deno.mkdir(TOOLS, { recursive: true });
+  const r = await run(["npm", "install", "--prefix", TOOLS, "dbmate", "--no-audit", "--no-fund"])
     .catch((e) => ({ code: 1, stderr: String(e), stdout: "", ms: 0 }) as RunResult);
   if (r.code !== 0 || !await exists(DBMATE)) {
     return { missing: `not installable (${r.stderr.trim().split("\n").pop() ?? "npm failed"})` };

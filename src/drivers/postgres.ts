@@ -64,13 +64,14 @@ const JSON_TYPE = {
  * date/timestamp/timestamptz parameters: a string passes through as written.
  * postgres.js would round it through a JavaScript Date, losing microseconds
  * (and failing on `infinity`), so an INSERT would store less than the offline
- * script's literal or a COPY does. A Date is sent as its ISO text, as before;
- * values read still come back as Date.
+ * script's literal or a COPY does. A Date (or a number of milliseconds) is
+ * sent as its ISO text, as before; values read still come back as Date.
  */
 const DATE_TYPE = {
   to: 1184,
   from: [1082, 1114, 1184],
-  serialize: (x: unknown) => (x instanceof Date ? x.toISOString() : String(x)),
+  serialize: (x: unknown) =>
+    x instanceof Date || typeof x === "number" ? new Date(x).toISOString() : String(x),
   parse: (x: string): Date => new Date(x),
 };
 
