@@ -1,7 +1,7 @@
 /**
- * Imports several migration modules, private to `src/script/`: through one
- * generated entry module when there are several (`_entry.ts`), else, or when
- * that cannot be used, one by one. Loaded only when something must be
+ * Imports several migration modules, private to `src/script/`: through
+ * generated entry modules when there are several (`_entry.ts`), else, or when
+ * those cannot be used, one by one. Loaded only when something must be
  * imported, so a command that reads headers alone never loads it.
  *
  * @module

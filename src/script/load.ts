@@ -35,9 +35,10 @@ const CHECKED: readonly (keyof ScriptHeader)[] = [
 const EXPORT_NAME: Partial<Record<keyof ScriptHeader, string>> = { downRevisions: "downRevision" };
 
 /**
- * Imports the scripts' modules by absolute `file:` URL through one generated
- * entry module (linear in the number of files, where one `import()` each grows
- * with its square: see `_entry.ts`), and checks each against its header: the
+ * Imports the scripts' modules by absolute `file:` URL through generated entry
+ * modules of up to 500 static imports each (linear in the number of files,
+ * where one `import()` each grows with its square: see `_entry.ts`), and
+ * checks each against its header: the
  * exported `revision`, `downRevision`, `dependsOn`, `branchLabels` and
  * `transactional` must equal what discovery read from the text, `upgrade`
  * must be a function, and `downgrade`, if exported, too.
