@@ -115,6 +115,7 @@ export interface BulkInsertOptions {
 
 /** Where a long `bulkInsert` has got to (see the CLI's progress line). */
 export interface BulkProgress {
+  /** The table being loaded. */
   table: string;
   /** Rows inserted so far. */
   rows: number;
