@@ -1,428 +1,752 @@
 /**
- * Startup benchmarks (`deno task bench`): prints figures, asserts nothing.
+ * `deno task bench`: measures the figures of issue 12, each beside its
+ * yardstick measured in the same run (whole processes, medians), and prints
+ * the ratio and the goal. It asserts nothing; tests never assert times.
  *
  * ```sh
- * deno task bench            # full repetitions
- * deno task bench --quick    # fewer repetitions
- * deno task bench --fresh    # regenerate the cached projects under .bench/
+ * deno task bench                  # every group, full counts (several minutes)
+ * deno task bench --quick          # fewer runs and smaller counts
+ * deno task bench noop sql         # only some groups: noop apply sql bulk alter
+ * deno task bench --runs 5 --fresh # 5 rounds; regenerate the projects under .bench/
  * ```
  *
- * It generates (once, cached under the git-ignored `.bench/`) a 1,000- and a
- * 10,000-revision project with branches and merges, then measures, from source
- * (`main.ts`) and from the bundle (`dist/strata.js`, which the compiled binary
- * resembles: one file, everything inlined):
+ * Yardsticks: dbmate (installed for the bench only, `npm install --prefix
+ * .bench/tools dbmate`; Strata never needs it), `psql` and `sqlite3`, and the Deno
+ * floors: a Deno process that opens the SQLite file and reads the version
+ * table, and one that connects with postgres.js and does the same. Alembic
+ * cannot be installed here (PyPI is unreachable), so its row says so.
  *
- * - no-op `upgrade head` with 1,000 revisions on SQLite (the database already
- *   at head): whole-process wall time; `main()` in process after a warm-up;
- *   and cold, in a fresh process that reports `performance.now()` (time since
- *   the process started) after its first `main()` returns;
- * - `heads` with 10,000 revisions, whole process;
- * - the first `upgrade head` of the 1,000 project (imports 1,000 modules);
- * - discovery alone for 10,000 files, in process;
- * - 5 `alterColumn` on one table of a 300-table SQLite database against a
- *   5-table one (`scripts/bench_rebuild.ts`).
- *
- * Targets (DESIGN.md, "fast start"): no-op upgrade with 1,000 revisions on
- * SQLite within 50 ms in process; `heads` with 10,000 within 0.5 s.
+ * PostgreSQL: `STRATA_BENCH_PG_URL`, else `STRATA_TEST_PG_URL`, else a
+ * throwaway cluster (`scripts/pg_cluster.ts`). Everything generated lives in
+ * the git-ignored `.bench/`. Strata runs with `STRATA_CACHE_DIR=.bench/cache`
+ * (the header cache, as a user's second run would have it).
  *
  * @module
  */
 import { parseArgs } from "node:util";
-import { join, relative, resolve } from "node:path";
+import { join, resolve } from "node:path";
+import postgres from "npm:postgres@3.4.9";
+import { buildBundle } from "./bundle.ts";
+import { generateDbmateProject, generateProject } from "./gen_project.ts";
+import { findPgBin, startCluster } from "./pg_cluster.ts";
+import {
+  type Figure,
+  fmtMs,
+  fmtRate,
+  goal,
+  median,
+  mustRun,
+  printTable,
+  run,
+  type RunResult,
+  type Timed,
+  timeRounds,
+  type Yardstick,
+} from "./_bench_util.ts";
 
 const ROOT = resolve(import.meta.dirname!, "..");
 const BENCH = join(ROOT, ".bench");
-const BUNDLE = join(ROOT, "dist", "strata.js");
-const RUNNER_TS = join(BENCH, "runner.ts");
-const RUNNER_JS = join(BENCH, "runner.js");
+const CACHE = join(BENCH, "cache");
+// In a folder of its own: a package.json above the bench's helper scripts
+// would make Deno resolve their npm: imports from that node_modules.
+const TOOLS = join(BENCH, "tools");
+const DBMATE = join(TOOLS, "node_modules", ".bin", "dbmate");
+const GROUPS = ["noop", "apply", "sql", "bulk", "alter"] as const;
+type Group = typeof GROUPS[number];
 
-/** A generated project: its directory, migrations and head. */
-interface Project {
-  dir: string;
-  migrations: string;
-  head: string;
-  count: number;
+const STRATA_ENV = { STRATA_CACHE_DIR: CACHE };
+
+/** The bench's settings. */
+interface Settings {
+  quick: boolean;
+  runs: number;
+  fresh: boolean;
 }
 
-/** What the runner script prints (one JSON line). */
-interface RunnerReport {
-  code: number;
-  /** `performance.now()` when the runner's body starts: runtime boot (+ hoisted imports). */
-  boot: number;
-  /** Time to import the CLI modules. */
-  importMs: number;
-  /** The first (cold) call. */
-  firstMs: number;
-  /** `performance.now()` after the first call: everything since process start. */
-  sinceStart: number;
-  /** Later (warm) calls, after the first served as warm-up. */
-  warm: number[];
+/** A PostgreSQL server for the bench. */
+interface Pg {
+  url: (database: string) => string;
+  recreate: (database: string) => Promise<void>;
+  close: () => Promise<void>;
 }
 
-/**
- * The in-process runner, written to `.bench/runner.ts` (and bundled to
- * `.bench/runner.js`). Mode `cli` runs `main(args)` with output discarded;
- * mode `discover` runs `discoverScripts(dir)`. Imports are dynamic so that
- * `boot` (runtime start) and `importMs` (loading Strata) are told apart.
- */
-const RUNNER_SOURCE = `// Generated by scripts/bench.ts; do not edit.
-const boot = performance.now();
-const [mode, repeat, ...args] = Deno.args;
-const sink = { writeSync: (d: Uint8Array) => d.length };
-let run: () => Promise<number>;
-const t0 = performance.now();
-if (mode === "discover") {
-  const { discoverScripts } = await import("../src/script/discover.ts");
-  run = async () => (await discoverScripts(args[0]!)).length > 0 ? 0 : 1;
-} else {
-  const { main } = await import("../src/cli/main.ts");
-  const { Output } = await import("../src/cli/output.ts");
-  run = () => main(args, { out: new Output(sink, sink) });
-}
-const t1 = performance.now();
-const code = await run();
-const t2 = performance.now();
-const warm: number[] = [];
-for (let i = 0; i < Number(repeat); i++) {
-  const s = performance.now();
-  await run();
-  warm.push(performance.now() - s);
-}
-console.log(JSON.stringify({
-  code, boot, importMs: t1 - t0, firstMs: t2 - t1, sinceStart: t2, warm,
-}));
-`;
+// ---------------------------------------------------------------- setup
 
-/**
- * Runs a command and returns its wall time in milliseconds.
- *
- * @param args Arguments after `deno`.
- * @param cwd Working directory.
- * @returns Wall time, exit code and stdout.
- */
-async function timed(
-  args: string[],
-  cwd: string,
-): Promise<{ ms: number; code: number; stdout: string; stderr: string }> {
-  const started = performance.now();
-  const out = await new Deno.Command(Deno.execPath(), {
-    args,
-    cwd,
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const ms = performance.now() - started;
-  const dec = new TextDecoder();
-  return { ms, code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
-
-async function mustRun(args: string[], cwd: string): Promise<string> {
-  const r = await timed(args, cwd);
-  if (r.code !== 0) {
-    throw new Error(`deno ${args.join(" ")} exited ${r.code}:\n${r.stderr}${r.stdout}`);
+async function openPg(): Promise<Pg> {
+  let base = Deno.env.get("STRATA_BENCH_PG_URL") ?? Deno.env.get("STRATA_TEST_PG_URL");
+  let stop: (() => Promise<void>) | undefined;
+  if (!base) {
+    const bin = findPgBin();
+    if (!bin) throw new Error("no PostgreSQL: set STRATA_BENCH_PG_URL or install the server");
+    const cluster = await startCluster(bin);
+    base = cluster.url;
+    stop = cluster.stop;
+    console.error(`bench: started a throwaway PostgreSQL from ${bin}`);
   }
-  return r.stdout;
-}
-
-/** Median and minimum of a sample. */
-function stats(xs: number[]): { median: number; min: number } {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  const median = s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-  return { median, min: s[0] ?? NaN };
-}
-
-function fmt(ms: number): string {
-  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`;
-}
-
-function fmtStats(xs: number[]): string {
-  const { median, min } = stats(xs);
-  return `${fmt(median)} (min ${fmt(min)})`;
-}
-
-/** Generates a project once; later runs reuse it unless `fresh`. */
-async function ensureProject(
-  name: string,
-  count: number,
-  branches: number,
-  fresh: boolean,
-): Promise<Project> {
-  const dir = join(BENCH, name);
-  const migrations = join(dir, "migrations");
-  const marker = join(dir, "project.json");
-  const want = { count, branches, seed: 1 };
-  if (!fresh) {
-    try {
-      const have = JSON.parse(await Deno.readTextFile(marker));
-      if (have.count === count && have.branches === branches && have.seed === 1) {
-        return { dir, migrations, head: have.head, count };
-      }
-    } catch { /* not generated yet */ }
-  }
-  await Deno.remove(dir, { recursive: true }).catch(() => {});
-  await Deno.mkdir(migrations, { recursive: true });
-  const { generateProject } = await import("./gen_project.ts");
-  const started = performance.now();
-  // The type-only import points at the repository's src/mod.ts, as in a real project.
-  const opImport = relative(migrations, join(ROOT, "src", "mod.ts"));
-  const project = await generateProject(migrations, count, { branches, opImport });
-  await Deno.writeTextFile(marker, JSON.stringify({ ...want, head: project.head }));
-  console.error(
-    `generated ${count} revisions (${branches} branch pairs) in ${
-      fmt(performance.now() - started)
-    } → ${relative(ROOT, migrations)}`,
-  );
-  return { dir, migrations, head: project.head, count };
-}
-
-/** Newest modification time among main.ts and src/**.ts (tests excluded). */
-async function newestSource(dir = join(ROOT, "src")): Promise<number> {
-  let newest = (await Deno.stat(join(ROOT, "main.ts"))).mtime?.getTime() ?? 0;
-  const walk = async (d: string) => {
-    for await (const e of Deno.readDir(d)) {
-      const p = join(d, e.name);
-      if (e.isDirectory) await walk(p);
-      else if (e.name.endsWith(".ts") && !e.name.endsWith("_test.ts")) {
-        newest = Math.max(newest, (await Deno.stat(p)).mtime?.getTime() ?? 0);
-      }
-    }
+  const admin = postgres(base, { max: 1, onnotice: () => {} });
+  const url = (database: string) => {
+    const u = new URL(base!);
+    u.pathname = `/${database}`;
+    return u.toString();
   };
-  await walk(dir);
+  return {
+    url,
+    async recreate(database) {
+      await admin.unsafe(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      await admin.unsafe(`CREATE DATABASE ${database}`);
+    },
+    async close() {
+      await admin.end();
+      await stop?.();
+    },
+  };
+}
+
+/** A generated Strata project of `count` create-table migrations, cached under .bench/. */
+async function strataProject(count: number, s: Settings): Promise<string> {
+  const dir = join(BENCH, `p${count}`, "migrations");
+  const marker = join(BENCH, `p${count}`, "project.json");
+  if (!s.fresh && await exists(marker)) return dir;
+  await Deno.remove(join(BENCH, `p${count}`), { recursive: true }).catch(() => {});
+  await Deno.mkdir(dir, { recursive: true });
+  const started = performance.now();
+  const p = await generateProject(dir, count, {
+    branches: Math.max(1, Math.floor(count / 100)),
+    opImport: "@strata/strata/migration",
+  });
+  await Deno.writeTextFile(marker, JSON.stringify({ count, head: p.head }));
+  console.error(`bench: generated ${count} migrations in ${fmtMs(performance.now() - started)}`);
+  return dir;
+}
+
+/** The same schema as a dbmate project. */
+async function dbmateProject(count: number, s: Settings): Promise<string> {
+  const dir = join(BENCH, `dbmate${count}`, "db", "migrations");
+  const marker = join(BENCH, `dbmate${count}`, "project.json");
+  if (!s.fresh && await exists(marker)) return dir;
+  await Deno.remove(join(BENCH, `dbmate${count}`), { recursive: true }).catch(() => {});
+  await generateDbmateProject(dir, count, { branches: Math.max(1, Math.floor(count / 100)) });
+  await Deno.writeTextFile(marker, JSON.stringify({ count }));
+  return dir;
+}
+
+/** dbmate's binary, installed into .bench/ on first use; `undefined` with a reason when it cannot be. */
+async function dbmate(): Promise<string | { missing: string }> {
+  if (await exists(DBMATE)) return DBMATE;
+  console.error("bench: installing dbmate (npm install --prefix .bench/tools dbmate)…");
+  await Deno.mkdir(TOOLS, { recursive: true });
+  const r = await run(["npm", "install", "--prefix", TOOLS, "dbmate", "--no-audit", "--no-fund"])
+    .catch((e) => ({ code: 1, stderr: String(e), stdout: "", ms: 0 }) as RunResult);
+  if (r.code !== 0 || !await exists(DBMATE)) {
+    return { missing: `not installable (${r.stderr.trim().split("\n").pop() ?? "npm failed"})` };
+  }
+  return DBMATE;
+}
+
+/** dist/strata.js, rebuilt when a source file is newer. */
+async function bundle(): Promise<string> {
+  const entry = join(ROOT, "dist", "strata.js");
+  const built = (await Deno.stat(entry).catch(() => null))?.mtime?.getTime() ?? 0;
+  if (built < await newestSource(join(ROOT, "src"))) {
+    console.error("bench: building dist/ (deno task bundle)…");
+    await buildBundle(join(ROOT, "dist"));
+  }
+  return entry;
+}
+
+async function newestSource(dir: string): Promise<number> {
+  let newest = (await Deno.stat(join(ROOT, "main.ts"))).mtime?.getTime() ?? 0;
+  for await (const e of Deno.readDir(dir)) {
+    const p = join(dir, e.name);
+    if (e.isDirectory) newest = Math.max(newest, await newestSource(p));
+    else if (e.name.endsWith(".ts")) {
+      newest = Math.max(newest, (await Deno.stat(p)).mtime?.getTime() ?? 0);
+    }
+  }
   return newest;
 }
 
-async function isFresh(file: string, newest: number): Promise<boolean> {
-  try {
-    return ((await Deno.stat(file)).mtime?.getTime() ?? 0) >= newest;
-  } catch {
-    return false;
+async function exists(path: string): Promise<boolean> {
+  return await Deno.stat(path).then(() => true, () => false);
+}
+
+/** Writes a helper script into .bench/ and returns its path. */
+async function helper(name: string, text: string): Promise<string> {
+  const path = join(BENCH, name);
+  await Deno.writeTextFile(path, text);
+  return path;
+}
+
+const FLOOR_SQLITE = `// The Deno floor: open the SQLite file, read the version table.
+import { DatabaseSync } from "node:sqlite";
+const db = new DatabaseSync(Deno.args[0]);
+console.log(db.prepare("SELECT version_num FROM strata_version").all().length);
+db.close();
+`;
+
+const FLOOR_PG = `// The Deno floor: connect with postgres.js, read the version table.
+import postgres from "npm:postgres@3.4.9";
+const sql = postgres(Deno.args[0], { max: 1, onnotice: () => {} });
+console.log((await sql.unsafe("SELECT version_num FROM strata_version")).length);
+await sql.end();
+`;
+
+/** `deno run -A ENTRY -u URL -d DIR ARGS…` as a user runs Strata. */
+function strata(entry: string, url: string, dir: string, ...args: string[]): string[] {
+  return [Deno.execPath(), "run", "-A", entry, "-u", url, "-d", dir, ...args];
+}
+
+const SOURCE = join(ROOT, "main.ts");
+
+// ---------------------------------------------------------------- groups
+
+async function noop(s: Settings, pg: Pg): Promise<Figure[]> {
+  const dir = await strataProject(1_000, s);
+  const entry = await bundle();
+  const sqlite = join(BENCH, "noop.db");
+  const pgUrl = pg.url("strata_bench_noop");
+  // Bring both databases to head once (the runs below then have nothing to do).
+  await Deno.remove(sqlite).catch(() => {});
+  await mustRun(strata(SOURCE, `sqlite:${sqlite}`, dir, "upgrade", "head"), { env: STRATA_ENV });
+  await pg.recreate("strata_bench_noop");
+  await mustRun(strata(SOURCE, pgUrl, dir, "upgrade", "head"), { env: STRATA_ENV });
+  const floorSqlite = await helper("floor_sqlite.ts", FLOOR_SQLITE);
+  const floorPg = await helper("floor_pg.ts", FLOOR_PG);
+  const noop = (r: RunResult) => {
+    if (!r.stdout.includes("Nothing to do")) throw new Error(`not a no-op:\n${r.stdout}`);
+  };
+  const cmds: Timed[] = [
+    {
+      name: "src-sqlite",
+      cmd: strata(SOURCE, `sqlite:${sqlite}`, dir, "upgrade", "head"),
+      check: noop,
+    },
+    {
+      name: "bundle-sqlite",
+      cmd: strata(entry, `sqlite:${sqlite}`, dir, "upgrade", "head"),
+      check: noop,
+    },
+    { name: "floor-sqlite", cmd: [Deno.execPath(), "run", "-A", floorSqlite, sqlite] },
+    { name: "src-pg", cmd: strata(SOURCE, pgUrl, dir, "upgrade", "head"), check: noop },
+    { name: "bundle-pg", cmd: strata(entry, pgUrl, dir, "upgrade", "head"), check: noop },
+    { name: "floor-pg", cmd: [Deno.execPath(), "run", "-A", floorPg, pgUrl] },
+  ].map((c) => ({ ...c, options: { env: STRATA_ENV, cwd: join(BENCH, "p1000") } }));
+  const dm = await dbmate();
+  if (typeof dm === "string") {
+    const dmDir = await dbmateProject(1_000, s);
+    const dmSqlite = join(BENCH, "dbmate-noop.db");
+    await Deno.remove(dmSqlite).catch(() => {});
+    await pg.recreate("strata_bench_dbmate_noop");
+    const dmPg = `${pg.url("strata_bench_dbmate_noop")}?sslmode=disable`;
+    const dmCmd = (
+      url: string,
+    ) => [dm, "--url", url, "--migrations-dir", dmDir, "--no-dump-schema", "migrate"];
+    await mustRun(dmCmd(`sqlite:${dmSqlite}`));
+    await mustRun(dmCmd(dmPg));
+    cmds.push({ name: "dbmate-sqlite", cmd: dmCmd(`sqlite:${dmSqlite}`) });
+    cmds.push({ name: "dbmate-pg", cmd: dmCmd(dmPg) });
   }
+  console.error(`bench: noop — ${cmds.length} commands × ${s.runs} rounds…`);
+  const t = await timeRounds(cmds, s.runs, 2);
+  const m = (k: string) => t[k] ? median(t[k]) : NaN;
+  const vs = (name: string, k: string, strataMs: number): Yardstick =>
+    t[k]
+      ? { name, value: fmtMs(m(k)), ratio: strataMs / m(k) }
+      : { name, value: typeof dm === "string" ? "—" : dm.missing };
+  const [src, bun, srcPg, bunPg] = ["src-sqlite", "bundle-sqlite", "src-pg", "bundle-pg"].map(
+    m,
+  ) as [
+    number,
+    number,
+    number,
+    number,
+  ];
+  return [
+    {
+      figure: "no-op upgrade head, 1,000 revisions, SQLite",
+      strata: fmtMs(src),
+      yardsticks: [
+        vs("dbmate", "dbmate-sqlite", src),
+        vs("Deno floor (open file, read version table)", "floor-sqlite", src),
+      ],
+      goal: goal("≤ 40 ms and ≤ 1.7× floor", src <= 40 && src <= 1.7 * m("floor-sqlite")),
+    },
+    {
+      figure: "the same, PostgreSQL",
+      strata: fmtMs(srcPg),
+      yardsticks: [
+        vs("dbmate", "dbmate-pg", srcPg),
+        vs("Deno floor (postgres.js, read version table)", "floor-pg", srcPg),
+      ],
+      goal: goal("≤ 100 ms", srcPg <= 100),
+    },
+    {
+      figure: "the same from the bundle (dist/strata.js), SQLite",
+      strata: fmtMs(bun),
+      yardsticks: [{ name: "from source", value: fmtMs(src), ratio: bun / src }],
+      goal: goal("bundle ≤ source", bun <= src),
+    },
+    {
+      figure: "the same from the bundle, PostgreSQL",
+      strata: fmtMs(bunPg),
+      yardsticks: [{ name: "from source", value: fmtMs(srcPg), ratio: bunPg / srcPg }],
+      goal: goal("bundle ≤ source", bunPg <= srcPg),
+    },
+  ];
 }
 
-/** Builds dist/strata.js (as `deno task bundle`) and the bundled runner when stale. */
-async function ensureBundles(): Promise<void> {
-  const newest = await newestSource();
-  if (!(await isFresh(BUNDLE, newest))) {
-    console.error("building dist/strata.js (deno task bundle)…");
-    await mustRun(["bundle", "--quiet", "--platform", "deno", "-o", BUNDLE, "main.ts"], ROOT);
+async function apply(s: Settings, pg: Pg): Promise<Figure[]> {
+  const dir = await strataProject(1_000, s);
+  const sqlite = join(BENCH, "apply.db");
+  const rm = async () => {
+    for (const f of [sqlite, `${sqlite}-journal`, `${sqlite}-wal`, `${sqlite}.strata-lock`]) {
+      await Deno.remove(f).catch(() => {});
+    }
+  };
+  const applied = (r: RunResult) => {
+    if (!/Applied 1000 migrations/.test(r.stdout)) {
+      throw new Error(`not 1,000 applied:\n${r.stdout}`);
+    }
+  };
+  const cmds: Timed[] = [
+    {
+      name: "strata-sqlite",
+      cmd: strata(SOURCE, `sqlite:${sqlite}`, dir, "upgrade", "head"),
+      before: rm,
+      check: applied,
+    },
+    {
+      name: "strata-pg",
+      cmd: strata(SOURCE, pg.url("strata_bench_apply"), dir, "upgrade", "head"),
+      before: () => pg.recreate("strata_bench_apply"),
+      check: applied,
+    },
+  ].map((c) => ({ ...c, options: { env: STRATA_ENV } }));
+  const dm = await dbmate();
+  if (typeof dm === "string") {
+    const dmDir = await dbmateProject(1_000, s);
+    const dmSqlite = join(BENCH, "dbmate-apply.db");
+    const dmPg = `${pg.url("strata_bench_dbmate_apply")}?sslmode=disable`;
+    const dmCmd = (
+      url: string,
+    ) => [dm, "--url", url, "--migrations-dir", dmDir, "--no-dump-schema", "migrate"];
+    cmds.push({
+      name: "dbmate-sqlite",
+      cmd: dmCmd(`sqlite:${dmSqlite}`),
+      before: () => Deno.remove(dmSqlite).catch(() => {}),
+    });
+    cmds.push({
+      name: "dbmate-pg",
+      cmd: dmCmd(dmPg),
+      before: () => pg.recreate("strata_bench_dbmate_apply"),
+    });
   }
-  await Deno.writeTextFile(RUNNER_TS, RUNNER_SOURCE);
-  await mustRun(["bundle", "--quiet", "--platform", "deno", "-o", RUNNER_JS, RUNNER_TS], ROOT);
+  const runs = s.quick ? 1 : Math.min(s.runs, 3);
+  console.error(`bench: apply — ${cmds.length} commands × ${runs} rounds…`);
+  const t = await timeRounds(cmds, runs, 0);
+  const row = (figure: string, k: string, dk: string): Figure => {
+    const x = median(t[k]!);
+    const y = t[dk] ? median(t[dk]) : undefined;
+    return {
+      figure,
+      strata: fmtMs(x),
+      yardsticks: [
+        y === undefined
+          ? { name: "dbmate", value: typeof dm === "string" ? "—" : dm.missing }
+          : { name: "dbmate", value: fmtMs(y), ratio: x / y },
+      ],
+      goal: y === undefined ? "≤ 1.0× dbmate" : goal("≤ 1.0× dbmate", x <= y),
+    };
+  };
+  return [
+    row("apply 1,000 create-table migrations from empty, SQLite", "strata-sqlite", "dbmate-sqlite"),
+    row("the same, PostgreSQL", "strata-pg", "dbmate-pg"),
+  ];
 }
 
-/** One row of the results table. */
-interface Row {
-  what: string;
-  source: string;
-  bundle: string;
-  target: string;
+async function sql(s: Settings): Promise<Figure[]> {
+  const sizes = s.quick ? [1_000, 2_000] : [1_000, 2_000, 4_000, 10_000];
+  const cmds: Timed[] = [];
+  for (const n of sizes) {
+    const dir = await strataProject(n, s);
+    for (const dialect of ["postgres", "sqlite"]) {
+      cmds.push({
+        name: `${dialect}-${n}`,
+        cmd: strata(
+          SOURCE,
+          "sqlite::memory:",
+          dir,
+          "upgrade",
+          "head",
+          "--sql",
+          "--dialect",
+          dialect,
+        ),
+        options: { env: STRATA_ENV },
+        check: (r) => {
+          if (!r.stdout.trimEnd().endsWith("COMMIT;")) throw new Error("no script");
+        },
+      });
+    }
+    // What replaying the same DDL costs SQLite itself: the floor of the SQLite
+    // dialect's in-memory replay (each CREATE TABLE scans sqlite_master).
+    const ddl = Array.from({ length: n }, (_, i) => `CREATE TABLE t_${i} (id integer);`).join("\n");
+    cmds.push({ name: `sqlite3-${n}`, cmd: ["sqlite3", ":memory:"], options: { stdin: ddl } });
+  }
+  const runs = s.quick ? 1 : Math.min(s.runs, 3);
+  console.error(`bench: sql — ${cmds.length} commands × ${runs} rounds (after a warm-up)…`);
+  const t = await timeRounds(cmds, runs, 1);
+  const out: Figure[] = [];
+  const base = { postgres: median(t["postgres-1000"]!), sqlite: median(t["sqlite-1000"]!) };
+  for (const dialect of ["postgres", "sqlite"] as const) {
+    for (const n of sizes) {
+      const x = median(t[`${dialect}-${n}`]!);
+      const ys: Yardstick[] = [];
+      if (n === 1_000) {
+        ys.push({
+          name: "Alembic",
+          value: "not installable here (PyPI is unreachable); issue 12 measured 1.03 s",
+        });
+      } else {
+        ys.push({
+          name: `1,000 revisions × ${n / 1_000}`,
+          value: fmtMs(base[dialect] * (n / 1_000)),
+          ratio: x / (base[dialect] * (n / 1_000)),
+        });
+      }
+      if (dialect === "sqlite") {
+        const floor = median(t[`sqlite3-${n}`]!);
+        ys.push({
+          name: `sqlite3 running the ${n.toLocaleString("en-US")} CREATE TABLEs`,
+          value: fmtMs(floor),
+          ratio: x / floor,
+        });
+      }
+      const limit = n === 1_000 ? 350 : n === 10_000 ? 5_000 : undefined;
+      out.push({
+        figure: `upgrade head --sql, ${n.toLocaleString("en-US")} revisions, ${dialect}`,
+        strata: fmtMs(x),
+        yardsticks: ys,
+        ...(limit ? { goal: goal(`≤ ${fmtMs(limit)}`, x <= limit) } : {}),
+      });
+    }
+  }
+  return out;
 }
 
-/**
- * Judges a median against a target.
- *
- * @param xs The sample.
- * @param limitMs The target.
- * @returns e.g. `≤ 50 ms: ok`.
- */
-function against(xs: number[], limitMs: number): string {
-  if (xs.length === 0) return `≤ ${fmt(limitMs)}`;
-  return `≤ ${fmt(limitMs)}: ${stats(xs).median <= limitMs ? "ok" : "OVER"}`;
+const BULK_MIGRATION = `// Generated by scripts/bench.ts.
+export const revision = "bulk0001";
+export const downRevision = null;
+export const message = "bulk";
+export async function upgrade(op) {
+  await op.createTable("items", {
+    id: { type: "integer", primaryKey: true },
+    name: { type: "text" },
+    qty: { type: "integer" },
+  });
+  const n = Number(Deno.env.get("BENCH_ROWS"));
+  if (Deno.env.get("BENCH_MODE") === "array") {
+    const rows = Array.from({ length: n }, (_, i) => ({ id: i + 1, name: "item " + i, qty: i % 100 }));
+    const t = performance.now();
+    await op.bulkInsert("items", rows);
+    console.error("BENCH ms=" + (performance.now() - t));
+  } else {
+    async function* rows() {
+      for (let i = 0; i < n; i++) yield { id: i + 1, name: "item " + i, qty: i % 100 };
+    }
+    const t = performance.now();
+    await op.bulkInsert("items", rows());
+    console.error("BENCH ms=" + (performance.now() - t));
+  }
+  const status = Deno.readTextFileSync("/proc/self/status");
+  console.error("BENCH peak_kb=" + (/VmHWM:\\s+(\\d+)/.exec(status)?.[1] ?? "NaN"));
 }
+`;
+
+const INSERT_PG =
+  `// Yardstick: multi-row INSERTs (1,000 rows each) with postgres.js, in one transaction.
+import postgres from "npm:postgres@3.4.9";
+const sql = postgres(Deno.args[0], { max: 1, onnotice: () => {} });
+const n = Number(Deno.args[1]);
+await sql.unsafe("CREATE TABLE items (id integer PRIMARY KEY, name text, qty integer)");
+const rows = Array.from({ length: n }, (_, i) => ({ id: i + 1, name: "item " + i, qty: i % 100 }));
+const t = performance.now();
+await sql.begin(async (tx) => {
+  for (let i = 0; i < n; i += 1000) await tx\`INSERT INTO items \${tx(rows.slice(i, i + 1000))}\`;
+});
+console.log("BENCH ms=" + (performance.now() - t));
+await sql.end();
+`;
+
+const INSERT_SQLITE = `// Yardstick: one prepared statement in a transaction, node:sqlite.
+import { DatabaseSync } from "node:sqlite";
+const db = new DatabaseSync(Deno.args[0]);
+const n = Number(Deno.args[1]);
+db.exec("CREATE TABLE items (id integer PRIMARY KEY, name text, qty integer)");
+const rows = Array.from({ length: n }, (_, i) => ({ id: i + 1, name: "item " + i, qty: i % 100 }));
+const t = performance.now();
+db.exec("BEGIN");
+const st = db.prepare("INSERT INTO items (id, name, qty) VALUES (?, ?, ?)");
+for (const r of rows) st.run(r.id, r.name, r.qty);
+db.exec("COMMIT");
+console.log("BENCH ms=" + (performance.now() - t));
+db.close();
+`;
+
+function benchValue(r: RunResult, key: string): number {
+  const m = new RegExp(`BENCH ${key}=([\\d.]+)`).exec(r.stdout + r.stderr);
+  if (!m) throw new Error(`no BENCH ${key} in:\n${r.stdout}${r.stderr}`);
+  return Number(m[1]);
+}
+
+async function bulk(s: Settings, pg: Pg): Promise<Figure[]> {
+  const n = s.quick ? 200_000 : 1_000_000;
+  const big = s.quick ? 1_000_000 : 10_000_000;
+  const dir = join(BENCH, "bulk", "migrations");
+  await Deno.mkdir(dir, { recursive: true });
+  await Deno.writeTextFile(join(dir, "bulk0001_bulk.ts"), BULK_MIGRATION);
+  const tsv = join(BENCH, `rows-${n}.tsv`);
+  if (!await exists(tsv)) {
+    const lines = Array.from({ length: n }, (_, i) => `${i + 1}\titem ${i}\t${i % 100}\n`);
+    await Deno.writeTextFile(tsv, lines.join(""));
+  }
+  const insertPg = await helper("insert_pg.ts", INSERT_PG);
+  const insertSqlite = await helper("insert_sqlite.ts", INSERT_SQLITE);
+  const sqlite = join(BENCH, "bulk.db");
+  const rmSqlite = async () => {
+    for (const f of [sqlite, `${sqlite}-journal`, `${sqlite}.strata-lock`]) {
+      await Deno.remove(f).catch(() => {});
+    }
+  };
+  const db = "strata_bench_bulk";
+  const runs = s.quick ? 1 : Math.min(s.runs, 3);
+  const samples: Record<string, number[]> = {};
+  const take = (k: string, v: number) => (samples[k] ??= []).push(v);
+  console.error(`bench: bulk — ${n.toLocaleString("en-US")} rows × ${runs} rounds…`);
+  for (let i = 0; i < runs; i++) {
+    const env = { ...STRATA_ENV, BENCH_ROWS: String(n), BENCH_MODE: "array" };
+    await pg.recreate(db);
+    take(
+      "strata-pg",
+      benchValue(await mustRun(strata(SOURCE, pg.url(db), dir, "upgrade", "head"), { env }), "ms"),
+    );
+    await pg.recreate(db);
+    await mustRun([
+      "psql",
+      "-q",
+      pg.url(db),
+      "-c",
+      "CREATE TABLE items (id integer PRIMARY KEY, name text, qty integer)",
+    ]);
+    take(
+      "psql-copy",
+      (await mustRun(["psql", "-q", pg.url(db), "-c", `\\copy items from '${tsv}'`])).ms,
+    );
+    await pg.recreate(db);
+    take(
+      "insert-pg",
+      benchValue(
+        await mustRun([Deno.execPath(), "run", "-A", insertPg, pg.url(db), String(n)]),
+        "ms",
+      ),
+    );
+    await rmSqlite();
+    take(
+      "strata-sqlite",
+      benchValue(
+        await mustRun(strata(SOURCE, `sqlite:${sqlite}`, dir, "upgrade", "head"), { env }),
+        "ms",
+      ),
+    );
+    await rmSqlite();
+    take(
+      "prepared-sqlite",
+      benchValue(
+        await mustRun([Deno.execPath(), "run", "-A", insertSqlite, sqlite, String(n)]),
+        "ms",
+      ),
+    );
+  }
+  const rate = (k: string) => n / (median(samples[k]!) / 1000);
+  const figures: Figure[] = [
+    {
+      figure: `bulkInsert ${n.toLocaleString("en-US")} rows (3 columns), PostgreSQL`,
+      strata: fmtRate(rate("strata-pg")),
+      yardsticks: [
+        {
+          name: "COPY via psql",
+          value: fmtRate(rate("psql-copy")),
+          ratio: rate("psql-copy") / rate("strata-pg"),
+        },
+        {
+          name: "multi-row INSERT (postgres.js)",
+          value: fmtRate(rate("insert-pg")),
+          ratio: rate("insert-pg") / rate("strata-pg"),
+        },
+      ],
+      goal: goal("≥ 1M rows/s", rate("strata-pg") >= 1e6),
+    },
+    {
+      figure: "the same, SQLite",
+      strata: fmtRate(rate("strata-sqlite")),
+      yardsticks: [{
+        name: "one prepared statement in a transaction",
+        value: fmtRate(rate("prepared-sqlite")),
+        ratio: rate("prepared-sqlite") / rate("strata-sqlite"),
+      }],
+      goal: goal("≥ 450k rows/s", rate("strata-sqlite") >= 450_000),
+    },
+  ];
+  // Peak memory of a load from an async iterable (ratio columns here: yardstick ÷ Strata, so > 1 is slower).
+  console.error(`bench: bulk — ${big.toLocaleString("en-US")} rows from an async iterable…`);
+  const env = { ...STRATA_ENV, BENCH_ROWS: String(big), BENCH_MODE: "async" };
+  await pg.recreate(db);
+  const rPg = await mustRun(strata(SOURCE, pg.url(db), dir, "upgrade", "head"), { env });
+  await rmSqlite();
+  const rSqlite = await mustRun(strata(SOURCE, `sqlite:${sqlite}`, dir, "upgrade", "head"), {
+    env,
+  });
+  for (const [name, r] of [["PostgreSQL", rPg], ["SQLite", rSqlite]] as const) {
+    const peak = benchValue(r, "peak_kb") / 1024;
+    figures.push({
+      figure: `${big.toLocaleString("en-US")} rows from an async iterable, ${name}: peak RSS`,
+      strata: `${peak.toFixed(0)} MB`,
+      yardsticks: [{ name: "rate", value: fmtRate(big / (benchValue(r, "ms") / 1000)) }],
+      goal: goal("< 300 MB", peak < 300),
+    });
+  }
+  return figures;
+}
+
+function alterProject(tables: number): { first: string; second: string } {
+  const first = `// Generated by scripts/bench.ts.
+export const revision = "alter0001";
+export const downRevision = null;
+export async function upgrade(op) {
+  for (let i = 0; i < ${tables}; i++) {
+    await op.createTable("t" + i, {
+      id: { type: "integer", primaryKey: true },
+      a: { type: "text" },
+      b: { type: "integer" },
+      c: { type: "text" },
+    });
+    await op.createIndex("ix_t" + i + "_b", "t" + i, ["b"]);
+  }
+  await op.bulkInsert("t0", Array.from({ length: 1000 }, (_, i) => ({ id: i + 1, a: "a" + i, b: i, c: "c" })));
+}
+`;
+  const second = `// Generated by scripts/bench.ts.
+export const revision = "alter0002";
+export const downRevision = "alter0001";
+export async function upgrade(op) {
+  await op.alterColumn("t0", "b", { type: "bigint" });
+  await op.alterColumn("t0", "a", { nullable: false });
+  await op.alterColumn("t0", "c", { default: "x" });
+  await op.alterColumn("t0", "b", { nullable: false });
+  await op.alterColumn("t0", "c", { type: "varchar(20)" });
+}
+`;
+  return { first, second };
+}
+
+async function alter(s: Settings): Promise<Figure[]> {
+  const runs = s.quick ? 1 : Math.min(s.runs, 3);
+  const ms: Record<number, number[]> = {};
+  console.error(`bench: alter — 300 vs 5 tables × ${runs} rounds…`);
+  for (const tables of [300, 5]) {
+    const dir = join(BENCH, `alter${tables}`, "migrations");
+    await Deno.mkdir(dir, { recursive: true });
+    const p = alterProject(tables);
+    await Deno.writeTextFile(join(dir, "alter0001_tables.ts"), p.first);
+    await Deno.writeTextFile(join(dir, "alter0002_alter.ts"), p.second);
+    const template = join(BENCH, `alter${tables}.template.db`);
+    await Deno.remove(template).catch(() => {});
+    await mustRun(strata(SOURCE, `sqlite:${template}`, dir, "upgrade", "alter0001"), {
+      env: STRATA_ENV,
+    });
+    const db = join(BENCH, `alter${tables}.db`);
+    for (let i = 0; i < runs + 1; i++) {
+      await Deno.remove(`${db}.strata-lock`).catch(() => {});
+      await Deno.copyFile(template, db);
+      const r = await mustRun(strata(SOURCE, `sqlite:${db}`, dir, "upgrade", "head"), {
+        env: STRATA_ENV,
+      });
+      const step = /alter0002.*\((\d+(?:\.\d+)?) (ms|s)\)/.exec(r.stdout);
+      if (!step) throw new Error(`no step line:\n${r.stdout}`);
+      if (i > 0) (ms[tables] ??= []).push(Number(step[1]) * (step[2] === "s" ? 1000 : 1));
+    }
+  }
+  const big = median(ms[300]!);
+  const small = median(ms[5]!);
+  return [{
+    figure: "5 alterColumn on one table of a 300-table SQLite database (the step)",
+    strata: fmtMs(big),
+    yardsticks: [{
+      name: "the same on a 5-table database",
+      value: fmtMs(small),
+      ratio: big / small,
+    }],
+    goal: goal("≤ 1.5× the 5-table case", big <= 1.5 * small),
+  }];
+}
+
+// ---------------------------------------------------------------- main
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: Deno.args,
+    allowPositionals: true,
     options: {
       quick: { type: "boolean", default: false },
       fresh: { type: "boolean", default: false },
       runs: { type: "string" },
     },
   });
-  const runs = Number(values.runs ?? (values.quick ? 3 : 10));
-  const warmRuns = values.quick ? 5 : 20;
-  const firstRuns = values.quick ? 1 : 3;
-  await Deno.mkdir(BENCH, { recursive: true });
-
-  const p1k = await ensureProject("p1000", 1_000, 10, values.fresh);
-  const p10k = await ensureProject("p10000", 10_000, 50, values.fresh);
-  await ensureBundles();
-
-  const entries = { source: join(ROOT, "main.ts"), bundle: BUNDLE };
-  const runners = { source: RUNNER_TS, bundle: RUNNER_JS };
-  const kinds = ["source", "bundle"] as const;
-  type Kind = typeof kinds[number];
-  const cli = (kind: Kind, p: Project, db: string, ...args: string[]) => [
-    "run",
-    "-A",
-    "--no-check",
-    entries[kind],
-    "-u",
-    `sqlite:${db}`,
-    "-d",
-    p.migrations,
-    ...args,
-  ];
-  const runner = (kind: Kind, repeat: number, ...args: string[]) => [
-    "run",
-    "-A",
-    "--no-check",
-    runners[kind],
-    args[0] === "discover" ? "discover" : "cli",
-    String(repeat),
-    ...(args[0] === "discover" ? args.slice(1) : args),
-  ];
-  const commands: string[] = [];
-  const note = (label: string, args: string[], cwd: string) =>
-    commands.push(`${label}:\n    (cd ${relative(ROOT, cwd) || "."} && deno ${args.join(" ")})`);
-
-  const results: Record<string, Record<Kind, number[]>> = {};
-  const put = (key: string, kind: Kind, xs: number[]) => {
-    (results[key] ??= { source: [], bundle: [] })[kind] = xs;
-  };
-  const breakdown: Record<Kind, RunnerReport[]> = { source: [], bundle: [] };
-
-  for (const kind of kinds) {
-    console.error(`measuring ${kind}…`);
-    // First upgrade head: a fresh database, 1,000 modules imported in batches.
-    const firsts: number[] = [];
-    const db = join(p1k.dir, `${kind}.db`);
-    for (let i = 0; i < firstRuns; i++) {
-      for (const f of [db, `${db}-journal`, `${db}-wal`, `${db}.strata-lock`]) {
-        await Deno.remove(f).catch(() => {});
-      }
-      const args = cli(kind, p1k, db, "upgrade", "head");
-      if (i === 0 && kind === "source") {
-        note("first upgrade (fresh database each run)", args, p1k.dir);
-      }
-      const r = await timed(args, p1k.dir);
-      if (r.code !== 0) throw new Error(`upgrade head failed:\n${r.stderr}`);
-      firsts.push(r.ms);
+  for (const p of positionals) {
+    if (!(GROUPS as readonly string[]).includes(p)) {
+      console.error(`error: unknown group "${p}"; groups: ${GROUPS.join(", ")}`);
+      Deno.exit(2);
     }
-    put("first", kind, firsts);
-
-    // No-op upgrade head, whole process (after one warm-up run for the module cache).
-    const noop = cli(kind, p1k, db, "upgrade", "head");
-    if (kind === "source") note("no-op upgrade, whole process", noop, p1k.dir);
-    const check = await timed(noop, p1k.dir);
-    if (!check.stdout.includes("Nothing to do")) {
-      throw new Error(`expected a no-op upgrade, got:\n${check.stdout}${check.stderr}`);
-    }
-    const wall: number[] = [];
-    for (let i = 0; i < runs; i++) wall.push((await timed(noop, p1k.dir)).ms);
-    put("noopProcess", kind, wall);
-
-    // In process: cold (fresh process, first call) and warm (later calls).
-    const inproc = runner(kind, warmRuns, ...noop.slice(4));
-    if (kind === "source") note("no-op upgrade, in process (cold + warm)", inproc, p1k.dir);
-    const reports: RunnerReport[] = [];
-    for (let i = 0; i < runs; i++) {
-      reports.push(JSON.parse(await mustRun(inproc, p1k.dir)) as RunnerReport);
-    }
-    if (reports.some((r) => r.code !== 0)) throw new Error("in-process upgrade head failed");
-    breakdown[kind] = reports;
-    put("noopCold", kind, reports.map((r) => r.sinceStart));
-    put("noopWarm", kind, reports.flatMap((r) => r.warm));
-
-    // heads with 10,000 revisions, whole process.
-    const heads = cli(kind, p10k, join(p10k.dir, "unused.db"), "heads");
-    if (kind === "source") note("heads, 10,000", heads, p10k.dir);
-    const h = await timed(heads, p10k.dir);
-    if (h.code !== 0 || !h.stdout.includes(p10k.head)) {
-      throw new Error(`heads failed or missed ${p10k.head}:\n${h.stdout}${h.stderr}`);
-    }
-    const headsWall: number[] = [];
-    for (let i = 0; i < runs; i++) headsWall.push((await timed(heads, p10k.dir)).ms);
-    put("heads", kind, headsWall);
-
-    // Discovery alone, 10,000 files: cold (first call in a fresh process) and warm.
-    const disc = runner(kind, Math.min(warmRuns, 5), "discover", p10k.migrations);
-    if (kind === "source") note("discovery, 10,000", disc, p10k.dir);
-    const dr: RunnerReport[] = [];
-    for (let i = 0; i < Math.min(runs, 5); i++) {
-      dr.push(JSON.parse(await mustRun(disc, p10k.dir)) as RunnerReport);
-    }
-    put("discoverCold", kind, dr.map((r) => r.firstMs));
-    put("discoverWarm", kind, dr.flatMap((r) => r.warm));
   }
-
-  const cell = (key: string, kind: Kind) => {
-    const xs = results[key]?.[kind] ?? [];
-    return xs.length ? fmtStats(xs) : "—";
+  const groups = (positionals.length ? positionals : GROUPS) as Group[];
+  const s: Settings = {
+    quick: values.quick,
+    fresh: values.fresh,
+    runs: Number(values.runs ?? (values.quick ? 5 : 20)),
   };
-  const phases = (kind: Kind) => {
-    const rs = breakdown[kind];
-    const m = (f: (r: RunnerReport) => number) => fmt(stats(rs.map(f)).median);
-    return `${m((r) => r.boot)} / ${m((r) => r.importMs)} / ${m((r) => r.firstMs)}`;
-  };
-  const row = (what: string, key: string, target: string): Row => ({
-    what,
-    source: cell(key, "source"),
-    bundle: cell(key, "bundle"),
-    target,
-  });
-  const rows: Row[] = [
-    row("no-op upgrade head, 1,000 revs: process wall", "noopProcess", "—"),
-    row(
-      "  in process, warm main() (after 1 warm-up)",
-      "noopWarm",
-      against(results.noopWarm?.source ?? [], 50),
-    ),
-    row(
-      "  in process, cold (process start → main done)",
-      "noopCold",
-      against(results.noopCold?.source ?? [], 50),
-    ),
-    {
-      what: "    cold phases: boot / import / main()",
-      source: phases("source"),
-      bundle: phases("bundle"),
-      target: "",
-    },
-    row("heads, 10,000 revs: process wall", "heads", against(results.heads?.source ?? [], 500)),
-    row("first upgrade head, 1,000 revs: process wall", "first", "—"),
-    row("discovery alone, 10,000 files: cold call", "discoverCold", "—"),
-    row("  warm call", "discoverWarm", "—"),
-  ];
-  const header: Row = {
-    what: "measure (median, min)",
-    source: "source main.ts",
-    bundle: "bundle dist/strata.js",
-    target: "target (source)",
-  };
-  const w = (k: keyof Row) => Math.max(...[header, ...rows].map((r) => r[k].length));
-  const line = (r: Row) =>
-    `${r.what.padEnd(w("what"))}  ${r.source.padEnd(w("source"))}  ${
-      r.bundle.padEnd(w("bundle"))
-    }  ${r.target}`;
-
-  console.log(
-    `Strata startup benchmarks — deno ${Deno.version.deno}, ${navigator.hardwareConcurrency} cores, ` +
-      `${Deno.build.target}; ${runs} runs, ${warmRuns} warm calls per process` +
-      (values.quick ? " (--quick)" : ""),
-  );
-  // Other processes on a 2-core machine move these figures a lot: say how busy it was.
+  await Deno.mkdir(CACHE, { recursive: true });
+  const needsPg = groups.some((g) => g === "noop" || g === "apply" || g === "bulk");
+  const pg = needsPg ? await openPg() : undefined;
+  const figures: Figure[] = [];
+  const started = performance.now();
+  try {
+    for (const g of groups) {
+      if (g === "noop") figures.push(...await noop(s, pg!));
+      if (g === "apply") figures.push(...await apply(s, pg!));
+      if (g === "sql") figures.push(...await sql(s));
+      if (g === "bulk") figures.push(...await bulk(s, pg!));
+      if (g === "alter") figures.push(...await alter(s));
+    }
+  } finally {
+    await pg?.close();
+  }
   const [load1, load5] = Deno.loadavg();
   console.log(
-    `load average at the end: ${load1?.toFixed(2)} (1 min), ${load5?.toFixed(2)} (5 min)` +
-      (load1 !== undefined && load1 > 1 ? " — busy machine: trust the minimums more" : ""),
+    `Strata benchmarks (issue 12) — deno ${Deno.version.deno}, ${navigator.hardwareConcurrency} cores; ` +
+      `groups: ${groups.join(" ")}; ${s.runs} rounds for start-up figures${
+        s.quick ? " (--quick)" : ""
+      }; ` +
+      `${fmtMs(performance.now() - started)}`,
   );
   console.log(
-    `projects: ${p1k.count} revisions (10 branch pairs), ${p10k.count} revisions (50 branch pairs)`,
+    `load average at the end: ${load1?.toFixed(2)} (1 min), ${load5?.toFixed(2)} (5 min)` +
+      ((load1 ?? 0) > 1.5 ? " — a busy machine: compare ratios, not absolute times" : ""),
   );
-  console.log(line(header));
-  console.log("-".repeat(line(header).length));
-  for (const r of rows) console.log(line(r));
-  console.log("\ncommands (source; the bundle runs use dist/strata.js and .bench/runner.js):");
-  for (const c of commands) console.log(`  ${c}`);
-
-  // SQLite table rebuilds: a rebuild reads only its table (scripts/bench_rebuild.ts).
-  console.error("measuring SQLite rebuilds…");
-  const { rebuildReport } = await import("./bench_rebuild.ts");
+  console.log(
+    "medians of whole processes; ratio = Strata ÷ yardstick for times, yardstick ÷ Strata for rates",
+  );
   console.log("");
-  for (const line of await rebuildReport(runs)) console.log(line);
+  printTable(figures);
 }
 
 if (import.meta.main) {

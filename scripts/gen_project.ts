@@ -3,6 +3,7 @@
  *
  * ```sh
  * deno run -A scripts/gen_project.ts --dir /tmp/strata_bench --count 10000 --branches 20
+ * deno run -A scripts/gen_project.ts --dir /tmp/dbmate/db/migrations --count 1000 --format dbmate
  * ```
  *
  * The graph is mostly linear: `--branches K` adds K diamonds, each two arms
@@ -146,6 +147,44 @@ export async function generateProject(
   return { revisions, head: revisions.at(-1)?.revision ?? "", paths };
 }
 
+/**
+ * Writes the same schema as {@linkcode generateProject} as a dbmate project
+ * (a yardstick for benchmarks): one `<version>_<name>.sql` file per revision,
+ * in the same order, each creating the same table. dbmate has no revision
+ * graph, so the branches are applied in creation order.
+ *
+ * @param dir The migrations directory to fill (created if missing).
+ * @param count Total number of revisions.
+ * @param options Branches, arm length and seed (as {@linkcode generateProject}).
+ * @returns The paths written, in order.
+ *
+ * @example
+ * ```ts ignore
+ * await generateDbmateProject(".bench/dbmate1000/db/migrations", 1000, { branches: 10 });
+ * ```
+ */
+export async function generateDbmateProject(
+  dir: string,
+  count: number,
+  options: GenerateOptions = {},
+): Promise<string[]> {
+  const revisions = planProject(count, options);
+  await Deno.mkdir(dir, { recursive: true });
+  const paths: string[] = [];
+  for (const [i, r] of revisions.entries()) {
+    // dbmate orders by the numeric version prefix.
+    const path = `${dir}/${String(20240101000000 + i)}_${r.revision}.sql`;
+    await Deno.writeTextFile(
+      path,
+      `-- migrate:up\nCREATE TABLE t_${r.revision} (id integer);\n\n` +
+        `-- migrate:down\nDROP TABLE t_${r.revision};\n`,
+      { createNew: true },
+    );
+    paths.push(path);
+  }
+  return paths;
+}
+
 /** Deterministic 12-hex-character ids (mulberry32), never repeating. */
 function idGenerator(seed: number): () => string {
   let state = seed >>> 0;
@@ -171,7 +210,7 @@ function idGenerator(seed: number): () => string {
 
 if (import.meta.main) {
   const usage = "usage: deno run -A scripts/gen_project.ts --dir DIR --count N " +
-    "[--branches K] [--seed S] [--op-import SPECIFIER]";
+    "[--branches K] [--seed S] [--op-import SPECIFIER] [--format strata|dbmate]";
   let values;
   try {
     ({ values } = parseArgs({
@@ -182,6 +221,7 @@ if (import.meta.main) {
         branches: { type: "string", default: "0" },
         seed: { type: "string", default: "1" },
         "op-import": { type: "string" },
+        format: { type: "string", default: "strata" },
       },
     }));
   } catch (err) {
@@ -200,11 +240,17 @@ if (import.meta.main) {
       seed: Number(values.seed),
     };
     if (values["op-import"]) options.opImport = values["op-import"];
-    const project = await generateProject(values.dir, count, options);
-    const ms = Math.round(performance.now() - started);
-    console.log(
-      `wrote ${project.revisions.length} migrations to ${values.dir} in ${ms} ms; head ${project.head}`,
-    );
+    if (values.format === "dbmate") {
+      const paths = await generateDbmateProject(values.dir, count, options);
+      const ms = Math.round(performance.now() - started);
+      console.log(`wrote ${paths.length} dbmate migrations to ${values.dir} in ${ms} ms`);
+    } else {
+      const project = await generateProject(values.dir, count, options);
+      const ms = Math.round(performance.now() - started);
+      console.log(
+        `wrote ${project.revisions.length} migrations to ${values.dir} in ${ms} ms; head ${project.head}`,
+      );
+    }
   } catch (err) {
     console.error(`error: ${err instanceof Error ? err.message : err}`);
     Deno.exit(err instanceof RangeError ? 2 : 1);

@@ -25,6 +25,8 @@ export type {
   AddEnumValueOptions,
   AlterColumnOptions,
   AlterTableOptions,
+  BulkInsertOptions,
+  BulkRows,
   ColumnReference,
   ColumnSpec,
   CreateIndexOptions,

@@ -1,31 +1,25 @@
 /**
- * The single-file artifact: `deno bundle` (as `deno task bundle`) and the CLI
- * run from that one file against SQLite. The compiled binary cannot be built
+ * The bundled artifact: `deno bundle` (as `deno task bundle`: `strata.js` and
+ * the chunks it loads on demand) and the CLI run from it against SQLite. The compiled binary cannot be built
  * here (`deno compile` downloads its runtime), so the bundle stands in for it:
  * both must load migrations from disk by absolute `file:` URL, with nothing
  * resolved relative to Strata's own sources.
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
-import { makeProject, ROOT, runCli, sqliteTestDb } from "./_helpers.ts";
+import { dirname, join } from "node:path";
+import { buildBundle } from "../scripts/bundle.ts";
+import { makeProject, runCli, sqliteTestDb } from "./_helpers.ts";
+import { createPgDatabase, hasPg } from "./_pg.ts";
 
 /** Builds the bundle into `dir` exactly as `deno task bundle` does, with another output path. */
-async function buildBundle(dir: string): Promise<string> {
-  const output = join(dir, "strata.js");
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["bundle", "--quiet", "--platform", "deno", "-o", output, "main.ts"],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
-  return output;
+function buildInto(dir: string): Promise<string> {
+  return buildBundle(join(dir, "dist"));
 }
 
-Deno.test("bundle: the single-file CLI upgrades, reports, writes --sql and downgrades on SQLite", async (t) => {
+Deno.test("bundle: the bundled CLI upgrades, reports, writes --sql and downgrades on SQLite", async (t) => {
   const p = await makeProject("demo");
   try {
-    const bundle = await buildBundle(p.dir);
+    const bundle = await buildInto(p.dir);
     const dbPath = join(p.dir, "app.db");
     const db = sqliteTestDb(dbPath);
     const bundled = (...args: string[]) =>
@@ -94,5 +88,54 @@ Deno.test("bundle: the single-file CLI upgrades, reports, writes --sql and downg
     );
   } finally {
     await p.cleanup();
+  }
+});
+
+/** The files `entry` imports statically, itself included (chunks import by relative path). */
+function staticClosure(entry: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const visit = (path: string) => {
+    if (files.has(path)) return;
+    const text = Deno.readTextFileSync(path);
+    files.set(path, text);
+    // Static imports only: `import … from "./x.js"` / `import "./x.js"`, not `import("./x.js")`.
+    for (const m of text.matchAll(/^\s*(?:import|export)\b[^("'`]*?["'](\.\/[^"']+)["']/gm)) {
+      visit(join(dirname(path), m[1] as string));
+    }
+  };
+  visit(entry);
+  return files;
+}
+
+Deno.test("bundle: postgres.js and its node: modules load only when a PostgreSQL URL needs them", async (t) => {
+  const dir = await Deno.makeTempDir({ prefix: "strata-bundle-" });
+  try {
+    const entry = await buildInto(dir);
+    const eager = staticClosure(entry);
+    const names = [...Deno.readDirSync(dirname(entry))].map((e) => e.name);
+    assert(names.some((n) => /^postgres-.*\.js$/.test(n)), names.join(", "));
+    for (const [path, text] of eager) {
+      for (const mod of ["node:net", "node:tls", "node:crypto", "node:stream"]) {
+        assert(!text.includes(`from "${mod}"`), `${path} loads ${mod} at start-up`);
+      }
+    }
+    if (!hasPg()) return;
+    await t.step("and the bundle still runs on PostgreSQL", async () => {
+      const pg = await createPgDatabase("bundle");
+      try {
+        const p = await makeProject("demo");
+        try {
+          const r = await runCli(["-u", pg.url, "upgrade", "head"], { cwd: p.dir, entry });
+          assert.equal(r.code, 0, r.stderr);
+          assert.match(r.stdout, /Applied \d+ migrations/);
+        } finally {
+          await p.cleanup();
+        }
+      } finally {
+        await pg.drop();
+      }
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });

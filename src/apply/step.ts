@@ -8,7 +8,7 @@
  * @module
  */
 import type { Change } from "../changes/change.ts";
-import type { MigrationModule } from "../changes/op.ts";
+import type { BulkProgress, MigrationModule } from "../changes/op.ts";
 import { type ChangeSink, createOp } from "../changes/recorder.ts";
 import type { Dialect, RenderContext } from "../dialects/dialect.ts";
 import type { Queryable, Row, Statement } from "../drivers/driver.ts";
@@ -42,6 +42,8 @@ export interface StepContext {
   };
   /** Called with each change before it is carried out (lint, tests, progress). */
   onChange?: (change: Change) => void;
+  /** Told after each chunk of a long `op.bulkInsert` (see `createOp`). */
+  onBulkProgress?: (progress: BulkProgress) => void;
 }
 
 /** What the dialect may read and report while rendering: nothing dialect-specific. */
@@ -51,6 +53,7 @@ function renderContext(ctx: StepContext): RenderContext {
     query: (sql, params) => inspector.query(sql, params),
     transactional: ctx.transactional,
     ...(ctx.onWarning ? { warn: ctx.onWarning } : {}),
+    offline: ctx.isOffline,
   };
 }
 
@@ -130,7 +133,11 @@ export async function runStep(
       return await track(call, () => ctx.q.query(sql, params));
     },
   };
-  const op = createOp(sink, { dialect: ctx.dialect.name, isOffline: ctx.isOffline });
+  const op = createOp(sink, {
+    dialect: ctx.dialect.name,
+    isOffline: ctx.isOffline,
+    ...(ctx.onBulkProgress ? { onBulkProgress: ctx.onBulkProgress } : {}),
+  });
   try {
     await fn.call(module, op);
     await op.settle();

@@ -184,7 +184,12 @@ export type Change =
     values: string[];
   }
   | { readonly kind: "execute"; sql: string; params: unknown[] }
-  | ({ readonly kind: "bulkInsert"; rows: Record<string, unknown>[] } & OnTable);
+  | ({
+    readonly kind: "bulkInsert";
+    rows: Record<string, unknown>[];
+    /** The columns, in order, when the caller fixed them (else the union of the rows' keys). */
+    columns?: string[];
+  } & OnTable);
 
 /** The `kind` of every change. */
 export type ChangeKind = Change["kind"];

@@ -155,6 +155,43 @@ export interface EnumOptions {
 export type { Row };
 
 /**
+ * The rows `op.bulkInsert` takes: an array, or any iterable or async
+ * iterable (a generator, a file reader), which is read a chunk at a time so
+ * memory stays bounded however many rows it yields.
+ */
+export type BulkRows = Iterable<Row> | AsyncIterable<Row>;
+
+/** Options of `op.bulkInsert`. */
+export interface BulkInsertOptions {
+  /** PostgreSQL schema; ignored on SQLite. */
+  schema?: string;
+  /**
+   * The columns to fill, in order. Without it an array's columns are the
+   * union of its rows' keys, and another iterable's are the keys of its first
+   * row; a later row with a key outside the columns is an error naming the row.
+   */
+  columns?: string[];
+  /**
+   * Rows per chunk: each chunk is one COPY (PostgreSQL), one run of the
+   * prepared statement (SQLite) or a few multi-row INSERTs (`--sql`).
+   * @default {50000}
+   */
+  chunkSize?: number;
+}
+
+/** Where a long `bulkInsert` has got to (see the CLI's progress line). */
+export interface BulkProgress {
+  /** The table being loaded. */
+  table: string;
+  /** Rows inserted so far. */
+  rows: number;
+  /** Milliseconds since the call started. */
+  elapsedMs: number;
+  /** `true` once, after the last chunk. */
+  done: boolean;
+}
+
+/**
  * The operations API handed to migrations. Every call records one change in
  * call order; calls keep their order whether or not they are awaited.
  *
@@ -295,12 +332,14 @@ export interface Op {
   execute(sql: string, params?: unknown[]): Promise<void>;
   /** Reads rows; live only (fails under `--sql` unless the migration checks `op.isOffline`). */
   query(sql: string, params?: unknown[]): Promise<Row[]>;
-  /** Inserts many rows fast; written as INSERTs offline. */
-  bulkInsert(
-    table: string,
-    rows: Record<string, unknown>[],
-    options?: { schema?: string },
-  ): Promise<void>;
+  /**
+   * Inserts many rows fast: PostgreSQL through `COPY … FROM STDIN`, SQLite
+   * through one prepared statement in the migration's transaction; written as
+   * INSERTs offline. `rows` may be an array or an iterable or async iterable,
+   * streamed a chunk at a time. A key missing from a row (or `undefined`)
+   * leaves that column to its default.
+   */
+  bulkInsert(table: string, rows: BulkRows, options?: BulkInsertOptions): Promise<void>;
   /** Marks text as an SQL expression rather than a literal (`op.sql("now()")`). */
   sql(text: string): SqlExpr;
 }

@@ -8,7 +8,7 @@
  */
 import type { DialectName } from "../dialects/names.ts";
 import type { Change, ColumnDef, ColumnRef, ForeignKeyDef, SqlExpr } from "./change.ts";
-import type { ColumnReference, ColumnSpec, Op, Row, TableForeignKey } from "./op.ts";
+import type { BulkProgress, ColumnReference, ColumnSpec, Op, Row, TableForeignKey } from "./op.ts";
 import { StrataError } from "../errors.ts";
 import {
   addEnumValueChange,
@@ -16,6 +16,7 @@ import {
   dropEnumValueChange,
   renameEnumValueChange,
 } from "./_enum_args.ts";
+import { isSmallArray, streamBulkInsert } from "./_bulk.ts";
 
 /** Where recorded changes go. `call` describes the op call, for error messages. */
 export interface ChangeSink {
@@ -111,7 +112,8 @@ function withSchema<T extends object>(change: T, schema: string | undefined): T 
  * Creates the `op` object for one migration run.
  *
  * @param sink Where changes go.
- * @param options The dialect name and whether the run is offline.
+ * @param options The dialect name, whether the run is offline, and where a
+ *   `bulkInsert` reports its progress (after each chunk).
  * @returns An op whose `settle()` waits for every queued call.
  *
  * @example Recording changes
@@ -130,7 +132,11 @@ function withSchema<T extends object>(change: T, schema: string | undefined): T 
  */
 export function createOp(
   sink: ChangeSink,
-  options: { dialect: DialectName; isOffline: boolean },
+  options: {
+    dialect: DialectName;
+    isOffline: boolean;
+    onBulkProgress?: (progress: BulkProgress) => void;
+  },
 ): RecordingOp {
   let tail: Promise<unknown> = Promise.resolve();
 
@@ -325,11 +331,24 @@ export function createOp(
       return record("execute", [sql], () => ({ kind: "execute", sql, params }));
     },
     bulkInsert(table, rows, opts = {}) {
-      return record(
-        "bulkInsert",
-        [table],
-        () => withSchema({ kind: "bulkInsert", table, rows }, opts.schema),
-      );
+      if (isSmallArray(rows, opts)) {
+        return record(
+          "bulkInsert",
+          [table],
+          () => withSchema({ kind: "bulkInsert", table, rows }, opts.schema),
+        );
+      }
+      // Many rows, or an iterable: one change per chunk, read as they are applied.
+      const call = describeCall("bulkInsert", [table]);
+      return enqueue(async () => {
+        await streamBulkInsert(
+          table,
+          rows,
+          opts,
+          (change) => sink.apply(change, call),
+          options.onBulkProgress,
+        );
+      });
     },
     query(sql, params = []) {
       const call = describeCall("query", [sql]);

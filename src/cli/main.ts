@@ -7,7 +7,7 @@
 import { noDatabaseError, resolveConfig } from "../config/resolve.ts";
 import type { Config, ConfigFlags } from "../config/resolve.ts";
 import { UsageError } from "../errors.ts";
-import { Migrator } from "../runner/migrator.ts";
+import { Migrator, type MigratorOptions } from "../runner/migrator.ts";
 import { VERSION } from "../version.ts";
 import { parseCommandArgs, splitArgs } from "./args.ts";
 import { COMMANDS } from "./commands.ts";
@@ -17,6 +17,7 @@ import { Output } from "./output.ts";
 import { stepLine } from "./upgrade.ts";
 import type { CommandContext } from "./spec.ts";
 import { stringOpt } from "./spec.ts";
+import { bulkProgress } from "./progress.ts";
 
 /** Where the CLI runs: injectable for tests. */
 export interface MainIo {
@@ -96,6 +97,7 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
           onBackup: (path) => out.line(`Backup written to ${path}`),
           onLockWait: (holder) =>
             out.info(`waiting for the migration lock${holder ? ` held by ${holder}` : ""}…`),
+          ...progressOption(io.out === undefined),
         });
         return migrator;
       },
@@ -110,4 +112,12 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
   } finally {
     if (migrator) await migrator.close().catch(() => {});
   }
+}
+
+/** A progress line for long bulk loads, on the process's own stderr when it is a terminal. */
+function progressOption(ownStderr: boolean): Pick<MigratorOptions, "onBulkProgress"> {
+  const onBulkProgress = ownStderr
+    ? bulkProgress(Deno.stderr, Deno.stderr.isTerminal())
+    : undefined;
+  return onBulkProgress ? { onBulkProgress } : {};
 }

@@ -26,6 +26,13 @@ export interface RenderContext {
   transactional: boolean;
   /** Reports a warning line, e.g. the objects a `cascade: true` drop removes. */
   warn?: (message: string) => void;
+  /**
+   * `false` when the statements are executed by a live driver, which may then
+   * receive driver-side forms such as PostgreSQL's `COPY … FROM STDIN`;
+   * `true` or absent when they may be written to a script (`--sql`), which
+   * gets portable statements only.
+   */
+  offline?: boolean;
 }
 
 /**

@@ -19,6 +19,12 @@ export interface Statement {
    * `bulkInsert` on SQLite; the offline writer expands it to one INSERT per row.
    */
   batch?: readonly (readonly unknown[])[];
+  /**
+   * Data for a `COPY … FROM STDIN` in `sql`, in the COPY format the statement
+   * names, as pieces to send in order (PostgreSQL only; see
+   * `dialects/postgres/copy.ts`). It may be lazy, and is read once.
+   */
+  copy?: Iterable<string>;
 }
 
 /** Something that runs statements: a connection or a transaction. */

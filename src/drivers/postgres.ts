@@ -8,6 +8,7 @@
  * @module
  */
 import postgres from "npm:postgres@3.4.9";
+import { connect, type Socket } from "node:net";
 import type { DatabaseUrl } from "../config/url.ts";
 import type { Driver, LockOptions, Queryable, Row, Statement } from "./driver.ts";
 import { advisoryLock } from "./_pg_lock.ts";
@@ -58,6 +59,21 @@ const JSON_TYPE = {
   parse: (x: string): unknown => JSON.parse(x),
 };
 
+/**
+ * date/timestamp/timestamptz parameters: a string passes through as written.
+ * postgres.js would round it through a JavaScript Date, losing microseconds
+ * (and failing on `infinity`), so an INSERT would store less than the offline
+ * script's literal or a COPY does. A Date (or a number of milliseconds) is
+ * sent as its ISO text, as before; values read still come back as Date.
+ */
+const DATE_TYPE = {
+  to: 1184,
+  from: [1082, 1114, 1184],
+  serialize: (x: unknown) =>
+    x instanceof Date || typeof x === "number" ? new Date(x).toISOString() : String(x),
+  parse: (x: string): Date => new Date(x),
+};
+
 function bindParams(params: readonly unknown[] | undefined): postgres.ParameterOrJSON<never>[] {
   // postgres.js rejects undefined; the driver contract says it means NULL.
   return (params ?? []).map((p) => (p === undefined ? null : p)) as postgres.ParameterOrJSON<
@@ -73,6 +89,55 @@ function plainRow(row: Record<string, unknown>): Row {
     out[key] = v instanceof Uint8Array && v.constructor !== Uint8Array ? new Uint8Array(v) : v;
   }
   return out;
+}
+
+/**
+ * Runs `COPY … FROM STDIN` and sends `data` (in the COPY format), piece by piece.
+ *
+ * postgres.js 3.4.9 never settles the writable when the server rejects the
+ * data after the end of input (porsager/postgres#1173: the error goes to the
+ * query's `reject`, whose promise already resolved with the stream), so the
+ * query's `reject` is wrapped to hear that error too.
+ */
+async function copyIn(
+  conn: Sql | postgres.TransactionSql<Record<string, unknown>>,
+  sql: string,
+  data: Iterable<string>,
+): Promise<void> {
+  const query = conn.unsafe(sql) as unknown as {
+    reject: (e: unknown) => void;
+    writable(): Promise<NodeWritable>;
+  };
+  let rejected: (e: unknown) => void = () => {};
+  const serverError = new Promise<never>((_, reject) => (rejected = reject));
+  serverError.catch(() => {});
+  const reject = query.reject;
+  query.reject = (e) => {
+    rejected(e);
+    reject(e);
+  };
+  const stream = await Promise.race([query.writable(), serverError]);
+  const done = new Promise<void>((resolve, reject) => {
+    stream.once("finish", () => resolve());
+    stream.once("error", reject);
+  });
+  // Each piece is written as soon as it is rendered, so the server loads
+  // one while the next is made; a full socket buffer makes us wait.
+  const encoder = new TextEncoder();
+  for (const piece of data) {
+    if (!stream.write(encoder.encode(piece))) {
+      await Promise.race([new Promise((r) => stream.once("drain", r)), serverError, done]);
+    }
+  }
+  stream.end();
+  await Promise.race([done, serverError]);
+}
+
+/** The parts of a Node writable stream that {@linkcode copyIn} uses. */
+interface NodeWritable {
+  write(chunk: Uint8Array): boolean;
+  end(): void;
+  once(event: string, listener: (arg?: unknown) => void): void;
 }
 
 /**
@@ -119,17 +184,20 @@ export class PostgresDriver implements Driver {
 
   /**
    * Runs a statement. Without params the text may hold several statements
-   * (simple protocol); `batch` runs it once per parameter row.
+   * (simple protocol); `batch` runs it once per parameter row; `copy` sends
+   * its data to a `COPY … FROM STDIN`.
    *
    * @param stmt The statement, with `$1` placeholders.
    * @throws {QueryError} When the server rejects it.
    * @throws {ConnectionError} When the connection is lost.
    */
   async execute(stmt: Statement): Promise<void> {
-    const { sql, params, batch } = stmt;
+    const { sql, params, batch, copy } = stmt;
     try {
       const conn = this.#conn();
-      if (batch !== undefined) {
+      if (copy !== undefined) {
+        await copyIn(conn, sql, copy);
+      } else if (batch !== undefined) {
         for (const row of batch) await conn.unsafe(sql, bindParams(row));
       } else if (params === undefined || params.length === 0) {
         await conn.unsafe(sql).simple();
@@ -263,7 +331,9 @@ export async function openPostgres(
       session.lost = true;
     },
     connection,
-    types: { int8: INT8, json: JSON_TYPE },
+    types: { int8: INT8, json: JSON_TYPE, date: DATE_TYPE },
+    // postgres.js takes a socket factory, which its type declarations omit.
+    ...({ socket: openSocket } as unknown as Record<string, never>),
   }) as unknown as Sql;
   // postgres.js bounds only the wait for its first reply: when a server (or
   // a proxy in front of it) accepts the TCP connection and then closes it
@@ -298,6 +368,30 @@ export async function openPostgres(
 }
 
 const DEFAULT_CONNECT_TIMEOUT_S = 10;
+
+/**
+ * Connects the session's socket with Nagle's algorithm off. postgres.js
+ * leaves it on, so the small message that ends a COPY waits for the server's
+ * delayed ACK of the data before it: about 40 ms for every `bulkInsert` chunk
+ * (measured: 100 COPYs of 10,000 rows took 6.2 s, against 1.5 s for one).
+ * A given `path` is a Unix-domain socket, as postgres.js derives it from a
+ * host that names a directory.
+ */
+function openSocket(
+  options: { host: string[]; port: number[]; path?: string | false },
+): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = options.path
+      ? connect(options.path)
+      : connect(options.port[0] ?? 5432, options.host[0] ?? "localhost");
+    socket.setNoDelay(true);
+    socket.once("error", reject);
+    socket.once("connect", () => {
+      socket.off("error", reject);
+      resolve(socket);
+    });
+  });
+}
 
 /** `?connect_timeout=N` in the URL, as libpq reads it; `undefined` when absent or not positive. */
 function urlConnectTimeout(url: PostgresUrl): number | undefined {

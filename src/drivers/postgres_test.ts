@@ -245,3 +245,46 @@ Deno.test("openDriver() gives up when a server accepts and closes every connecti
     await serving.catch(() => {});
   }
 });
+
+Deno.test({
+  name:
+    "PostgresDriver passes date and timestamp strings through as written, microseconds and infinity included",
+  ignore: !hasPg(),
+  async fn() {
+    const db = await createPgDatabase("drvts");
+    const d = await openDriver(db.url);
+    try {
+      await d.execute({ sql: "CREATE TABLE t (id int, ts timestamptz, l timestamp, d date)" });
+      const params: unknown[][] = [
+        [1, "2024-02-29T23:59:59.123456+02:00", "2024-02-29 23:59:59.654321", "2024-02-29"],
+        [2, "infinity", "-infinity", "infinity"],
+        [3, new Date(Date.UTC(2000, 0, 1)), null, new Date(Date.UTC(2000, 0, 1))],
+        [4, Date.UTC(2001, 0, 1), null, null],
+      ];
+      for (const p of params) {
+        await d.execute({ sql: "INSERT INTO t VALUES ($1, $2, $3, $4)", params: p });
+      }
+      await d.execute({ sql: "SET TIME ZONE 'UTC'" });
+      assertEquals(
+        await d.query("SELECT id, ts::text AS ts, l::text AS l, d::text AS d FROM t ORDER BY id"),
+        [
+          {
+            id: 1,
+            ts: "2024-02-29 21:59:59.123456+00",
+            l: "2024-02-29 23:59:59.654321",
+            d: "2024-02-29",
+          },
+          { id: 2, ts: "infinity", l: "-infinity", d: "infinity" },
+          { id: 3, ts: "2000-01-01 00:00:00+00", l: null, d: "2000-01-01" },
+          { id: 4, ts: "2001-01-01 00:00:00+00", l: null, d: null },
+        ],
+      );
+      // Read back, they are still Dates.
+      const [row] = await d.query("SELECT ts FROM t WHERE id = 3");
+      assert(row?.ts instanceof Date);
+    } finally {
+      await d.close();
+      await db.drop();
+    }
+  },
+});

@@ -52,6 +52,12 @@ export class SqliteDriver implements Driver {
   #db: DatabaseSync;
   #depth = 0;
   #warnedViolations = false;
+  /**
+   * Batch statements prepared in the open transaction, by SQL text: the
+   * chunks of one `bulkInsert` reuse one prepared statement. Cleared when
+   * the transaction ends.
+   */
+  #batches = new Map<string, StatementSync>();
 
   /**
    * @param path Absolute file path, or `":memory:"`.
@@ -76,7 +82,7 @@ export class SqliteDriver implements Driver {
     const { sql, params, batch } = stmt;
     this.#run(sql, () => {
       if (batch !== undefined) {
-        const prepared = this.#db.prepare(sql);
+        const prepared = this.#prepareBatch(sql);
         this.#db.exec("SAVEPOINT strata_batch");
         try {
           for (const row of batch) prepared.run(...bind(row));
@@ -91,6 +97,18 @@ export class SqliteDriver implements Driver {
         this.#db.prepare(sql).run(...bind(params));
       }
     });
+  }
+
+  #prepareBatch(sql: string): StatementSync {
+    let prepared = this.#batches.get(sql);
+    if (prepared === undefined) {
+      prepared = this.#db.prepare(sql);
+      if (this.#depth > 0) {
+        if (this.#batches.size >= 16) this.#batches.clear();
+        this.#batches.set(sql, prepared);
+      }
+    }
+    return prepared;
   }
 
   /**
@@ -152,6 +170,7 @@ export class SqliteDriver implements Driver {
         throw e;
       } finally {
         this.#depth--;
+        this.#batches.clear();
       }
       return result;
     } finally {

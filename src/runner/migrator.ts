@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { BulkProgress } from "../changes/op.ts";
 import { type Config, noDatabaseError } from "../config/resolve.ts";
 import { configFromSettings, isConfig, type Settings } from "../config/settings.ts";
 import type { DatabaseUrl } from "../config/url.ts";
@@ -57,6 +58,8 @@ export interface MigratorOptions {
   onWarning?: (message: string) => void;
   /** Called with the path of a backup written by `upgrade --backup`. */
   onBackup?: (path: string) => void;
+  /** Called after each chunk of a long `op.bulkInsert` (the CLI draws a progress line). */
+  onBulkProgress?: (progress: BulkProgress) => void;
   /** Overrides the URL's dialect (offline `--dialect`). */
   dialect?: DialectName;
   /**
@@ -341,6 +344,7 @@ export class Migrator {
           transactional,
           ...(this.#options.onWarning ? { onWarning: this.#options.onWarning } : {}),
           history: { table: historyTable, checksum: script.checksum, startedAt },
+          ...(this.#options.onBulkProgress ? { onBulkProgress: this.#options.onBulkProgress } : {}),
         };
         if (transactional) {
           await driver.transaction((tx) => runStep(module, step, { ...ctx, q: tx })).catch(

@@ -136,7 +136,7 @@ Deno.test("discoverScripts() reads a generated 10,000-revision project", async (
   await withDir({}, async (dir) => {
     const project = await generateProject(dir, 10_000, { branches: 20 });
     const started = performance.now();
-    const scripts = await discoverScripts(dir);
+    const scripts = await discoverScripts(dir, { cacheDir: null });
     const ms = performance.now() - started;
     console.log(`discoverScripts(): 10,000 files in ${ms.toFixed(0)} ms`);
     assert.equal(scripts.length, 10_000);

@@ -8,14 +8,14 @@ import { basename } from "node:path";
 import { ScriptError } from "../errors.ts";
 import type { MigrationModule } from "../changes/op.ts";
 import { normalizeHeader } from "./_header.ts";
-import { importScript } from "./_import.ts";
-import { mapBounded } from "./_pool.ts";
+import { importScripts } from "./_import_all.ts";
 import type { Script, ScriptHeader } from "./script.ts";
 
 /** Options of {@linkcode loadModules}. */
 export interface LoadOptions {
   /**
-   * How many modules are imported at once.
+   * How many modules are imported at once when they are imported one by one
+   * (a single script, or no usable entry module).
    *
    * @default {16}
    */
@@ -35,14 +35,19 @@ const CHECKED: readonly (keyof ScriptHeader)[] = [
 const EXPORT_NAME: Partial<Record<keyof ScriptHeader, string>> = { downRevisions: "downRevision" };
 
 /**
- * Imports the scripts' modules by absolute `file:` URL, at most
- * `options.concurrency` at once, and checks each against its header: the
+ * Imports the scripts' modules by absolute `file:` URL through generated entry
+ * modules of up to 500 static imports each (linear in the number of files,
+ * where one `import()` each grows with its square: see `_entry.ts`), and
+ * checks each against its header: the
  * exported `revision`, `downRevision`, `dependsOn`, `branchLabels` and
  * `transactional` must equal what discovery read from the text, `upgrade`
  * must be a function, and `downgrade`, if exported, too.
  *
+ * Without a usable entry module (no writable temp directory) the files are
+ * imported one by one, at most `options.concurrency` at once.
+ *
  * @param scripts The scripts to load (typically the steps of a plan).
- * @param options Concurrency.
+ * @param options Concurrency of the one-by-one fallback.
  * @returns The modules keyed by revision id.
  * @throws {ScriptError} Naming the file: an import failure (with the first
  *   line of its cause), a header that disagrees (naming the field), a
@@ -71,13 +76,13 @@ export async function loadModules(
     }
     seen.add(script.revision);
   }
-  const modules = await mapBounded(scripts, options.concurrency ?? 16, async (script) => {
-    const mod = await importScript(script.path);
-    checkModule(script, mod);
-    return mod as unknown as MigrationModule;
-  });
+  const namespaces = await importScripts(scripts.map((s) => s.path), options.concurrency ?? 16);
   const byRevision = new Map<string, MigrationModule>();
-  scripts.forEach((script, i) => byRevision.set(script.revision, modules[i] as MigrationModule));
+  scripts.forEach((script, i) => {
+    const mod = namespaces[i] as Record<string, unknown>;
+    checkModule(script, mod);
+    byRevision.set(script.revision, mod as unknown as MigrationModule);
+  });
   return byRevision;
 }
 

@@ -101,3 +101,89 @@ Deno.test("loadModules() rejects the same revision twice", async () => {
     await assert.rejects(loadModules([a, a]), /revision "a" is given twice/);
   });
 });
+
+/** Runs `fn` with the system temp directory pointed at a fresh empty directory. */
+async function withTempDir<T>(fn: (tmp: string) => Promise<T>): Promise<T> {
+  const tmp = await Deno.makeTempDir({ prefix: "strata_tmpdir_" });
+  const before = Deno.env.get("TMPDIR");
+  Deno.env.set("TMPDIR", tmp);
+  try {
+    return await fn(tmp);
+  } finally {
+    if (before === undefined) Deno.env.delete("TMPDIR");
+    else Deno.env.set("TMPDIR", before);
+    await Deno.remove(tmp, { recursive: true });
+  }
+}
+
+function entries(dir: string): string[] {
+  return [...Deno.readDirSync(dir)].map((e) => e.name);
+}
+
+// Big enough that importing each file on its own would take many seconds.
+const MANY = 2_000;
+
+Deno.test(`loadModules() names a broken migration among ${MANY} with its line and column, and removes its entry module`, async () => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < MANY; i++) {
+    const rev = `r${String(i).padStart(4, "0")}`;
+    const prev = i === 0 ? null : `r${String(i - 1).padStart(4, "0")}`;
+    // r1234 has a syntax error on its line 6, column 19 (the ";").
+    files[`${rev}.ts`] = migration(rev, prev, i === 1234 ? "export const x = (;\n" : "");
+  }
+  await withDir(files, async (dir) => {
+    const scripts = await discoverScripts(dir, { cacheDir: null });
+    assert.equal(scripts.length, MANY);
+    await withTempDir(async (tmp) => {
+      await assert.rejects(loadModules(scripts), (err) => {
+        assert(err instanceof ScriptError);
+        assert.equal(err.file, join(dir, "r1234.ts"));
+        assert.match(
+          err.message,
+          /^Cannot load migration "r1234\.ts" at line 6, column 19: SyntaxError: /,
+        );
+        return true;
+      });
+      assert.deepEqual(entries(tmp), [], "the entry module is removed after a failure");
+      // Without the broken file, all the others load through one entry module.
+      const good = scripts.filter((s) => s.revision !== "r1234");
+      const modules = await loadModules(good);
+      assert.equal(modules.size, MANY - 1);
+      assert.equal(typeof modules.get("r1999")?.upgrade, "function");
+      assert.deepEqual(entries(tmp), [], "the entry module is removed after a success");
+    });
+  });
+});
+
+Deno.test("loadModules() loads migrations that import a relative helper module", async () => {
+  await withDir({
+    "_helpers.ts": 'export const TABLE = "from_helper";\n',
+    "a.ts": migration(
+      "a",
+      null,
+      'import { TABLE } from "./_helpers.ts";\nexport const t = TABLE;\n',
+    ),
+    "b.ts": migration("b", "a", 'export { TABLE as t } from "./_helpers.ts";\n'),
+  }, async (dir) => {
+    const scripts = await discoverScripts(dir);
+    const modules = await loadModules(scripts);
+    for (const rev of ["a", "b"]) {
+      assert.equal((modules.get(rev) as unknown as { t: string }).t, "from_helper");
+    }
+  });
+});
+
+Deno.test("loadModules() falls back to importing one by one when the temp directory is unusable", async () => {
+  await withDir({ "a.ts": migration("a", null), "b.ts": migration("b", "a") }, async (dir) => {
+    const scripts = await discoverScripts(dir);
+    const before = Deno.env.get("TMPDIR");
+    Deno.env.set("TMPDIR", join(dir, "missing"));
+    try {
+      const modules = await loadModules(scripts);
+      assert.deepEqual([...modules.keys()], ["a", "b"]);
+    } finally {
+      if (before === undefined) Deno.env.delete("TMPDIR");
+      else Deno.env.set("TMPDIR", before);
+    }
+  });
+});

@@ -14,6 +14,7 @@
  * @module
  */
 import { Scanner, slashStartsRegex } from "./_scanner.ts";
+import { fastHeader } from "./_fast_header.ts";
 
 /** Names of the exports that make up a migration's header. */
 export const HEADER_FIELDS = [
@@ -79,11 +80,20 @@ const MAY_EXPORT_FIELD = new RegExp(
     String.raw`(?:\s|\/\*[\s\S]*?\*\/|\/\/[^\n\r]*)*(?:[{[]|(?:${HEADER_FIELDS.join("|")})\b))`,
 );
 
-/** Whether the code just before `i` is `.` (a property access, not a binding). */
-function afterDot(src: string, i: number): boolean {
-  let j = i - 1;
-  while (j >= 0 && /\s/.test(src[j] as string)) j--;
-  return src[j] === ".";
+/**
+ * Whether the code just before `i` is `.` (a property access, not a binding),
+ * looking past blank space and the comments seen so far (`comments` maps the
+ * end of each to its start): a comment that ends in a period is not a dot.
+ */
+function afterDot(src: string, i: number, comments: ReadonlyMap<number, number>): boolean {
+  let j = i;
+  while (true) {
+    while (j > 0 && /\s/.test(src[j - 1] as string)) j--;
+    const start = comments.get(j);
+    if (start === undefined) break;
+    j = start;
+  }
+  return src[j - 1] === ".";
 }
 
 function isField(name: string): name is HeaderField {
@@ -99,7 +109,12 @@ function isField(name: string): name is HeaderField {
  * `true`, `false`, or an array of strings (comments and a trailing comma
  * allowed), optionally followed by `as const`.
  *
+ * The literal form `strata revision` writes is read by a line-by-line fast
+ * path first (`_fast_header.ts`); whatever it cannot prove goes through the
+ * careful scanner, so both give the same answer.
+ *
  * @param source The file's text.
+ * @param options `fast: false` skips the fast path (for tests that compare the two).
  * @returns The literal values found, and the fields that need an import.
  *
  * @example Reading a header
@@ -114,7 +129,11 @@ function isField(name: string): name is HeaderField {
  * console.assert(parsed.dynamic.length === 0);
  * ```
  */
-export function parseHeader(source: string): ParsedHeader {
+export function parseHeader(source: string, options: { fast?: boolean } = {}): ParsedHeader {
+  if (options.fast !== false) {
+    const fast = fastHeader(source);
+    if (fast) return fast;
+  }
   const s = new Scanner(source);
   const values: Partial<Record<HeaderField, HeaderLiteral>> = {};
   const dynamic = new Set<HeaderField>();
@@ -135,6 +154,7 @@ export function parseHeader(source: string): ParsedHeader {
   // text is never looked at by JavaScript code; `s` handles the rare rest.
   let pos = source.startsWith("#!") ? source.search(/[\n\r]|$/) : 0;
   let depth = 0;
+  const comments = new Map<number, number>();
   while (true) {
     TOKEN.lastIndex = pos;
     const m = TOKEN.exec(source);
@@ -145,13 +165,16 @@ export function parseHeader(source: string): ParsedHeader {
     const c = text.charCodeAt(0);
     if (c === 123 || c === 40 || c === 91) depth++;
     else if (c === 125 || c === 41 || c === 93) depth--;
-    else if (c === 34 || c === 39 || (c === 47 && text.length > 1)) continue;
-    else if (c === 96 || c === 47) {
+    else if (c === 34 || c === 39) continue;
+    else if (c === 47 && text.length > 1) {
+      comments.set(pos, at);
+      continue;
+    } else if (c === 96 || c === 47) {
       if (c === 47 && !slashStartsRegex(source, at)) continue;
       s.seek(at, depth);
       s.next(); // the template literal or regular expression
       pos = s.pos;
-    } else if (depth === 0 && !afterDot(source, at)) {
+    } else if (depth === 0 && !afterDot(source, at, comments)) {
       if (text !== "export") {
         mentioned.add(text as HeaderField);
         continue;

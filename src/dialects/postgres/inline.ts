@@ -129,6 +129,8 @@ export function inlineParams(sql: string, params: readonly unknown[]): string {
  * ```
  */
 export function inline(stmt: Statement): string[] {
+  // Renderers give COPY only to live drivers (RenderContext.offline === false).
+  if (stmt.copy !== undefined) throw new Error("Cannot write COPY data to an SQL script");
   if (stmt.batch !== undefined) return stmt.batch.map((row) => inlineParams(stmt.sql, row));
   // Without parameters the text is raw SQL, written as given (as the live driver sends it).
   if (stmt.params === undefined || stmt.params.length === 0) return [stmt.sql];

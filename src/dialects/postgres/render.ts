@@ -141,7 +141,7 @@ function renderChange(change: Change, ctx: RenderContext): Statement[] {
     case "execute":
       return renderExecute(change);
     case "bulkInsert":
-      return renderBulkInsert(change);
+      return renderBulkInsert(change, { copy: ctx.offline === false });
     default:
       return assertNever(change);
   }

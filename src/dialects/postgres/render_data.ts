@@ -7,6 +7,7 @@ import { type ChangeOf, isSqlExpr } from "../../changes/change.ts";
 import type { Statement } from "../../drivers/driver.ts";
 import { qualify, quoteIdent } from "../_common/quote.ts";
 import { isJsonValue } from "./literal.ts";
+import { renderCopy } from "./copy.ts";
 
 /** PostgreSQL's limit on bound parameters in one statement (a 16-bit count). */
 export const MAX_PARAMS = 65_535;
@@ -33,10 +34,23 @@ function bindValue(value: unknown): unknown {
   return isJsonValue(value) ? JSON.stringify(value) : value;
 }
 
+/** Options of {@linkcode renderBulkInsert}. */
+export interface BulkInsertRenderOptions {
+  /**
+   * Render one `COPY … FROM STDIN` when every value can be copied (live runs);
+   * otherwise, and offline, multi-row INSERTs.
+   * @default {false}
+   */
+  copy?: boolean;
+}
+
 /**
- * Renders `bulkInsert` as multi-row `INSERT … VALUES ($1, $2), ($3, $4)…`.
+ * Renders `bulkInsert`: with `options.copy`, as one `COPY … FROM STDIN` with
+ * its data when every row has every column and no value needs SQL (see
+ * `copy.ts`); otherwise as multi-row `INSERT … VALUES ($1, $2), ($3, $4)…`.
  *
- * Columns are the union of the rows' keys in first-seen order. A row without
+ * Columns are the change's `columns`, else the union of the rows' keys in
+ * first-seen order. A row without
  * a key (or with `undefined` there) gets the keyword `DEFAULT` in that place,
  * which multi-row VALUES allows, so it behaves as a single-row INSERT that
  * leaves the column out. `op.sql()` values are written as SQL; objects and
@@ -44,7 +58,8 @@ function bindValue(value: unknown): unknown {
  * {@linkcode MAX_ROWS_PER_INSERT} rows and stays under {@linkcode MAX_PARAMS}.
  *
  * @param c The change.
- * @returns The INSERT statements (none for no rows).
+ * @param options Whether COPY may be used.
+ * @returns The statements (none for no rows).
  *
  * @example Missing keys become DEFAULT
  * ```ts
@@ -53,13 +68,17 @@ function bindValue(value: unknown): unknown {
  * console.assert(s?.sql === "INSERT INTO t (a, b) VALUES\n  ($1, DEFAULT),\n  (DEFAULT, $2)");
  * ```
  */
-export function renderBulkInsert(c: ChangeOf<"bulkInsert">): Statement[] {
+export function renderBulkInsert(
+  c: ChangeOf<"bulkInsert">,
+  options: BulkInsertRenderOptions = {},
+): Statement[] {
   const table = qualify(c.table, c.schema);
-  const seen = new Set<string>();
-  for (const row of c.rows) {
-    for (const [k, v] of Object.entries(row)) if (v !== undefined) seen.add(k);
+  if (c.rows.length === 0) return [];
+  const columns = c.columns ?? unionOfKeys(c.rows);
+  if (options.copy && columns.length > 0) {
+    const copy = renderCopy(table, columns, c.rows);
+    if (copy) return [copy];
   }
-  const columns = [...seen];
   if (columns.length === 0) {
     return c.rows.map(() => ({ sql: `INSERT INTO ${table} DEFAULT VALUES` }));
   }
@@ -85,4 +104,13 @@ export function renderBulkInsert(c: ChangeOf<"bulkInsert">): Statement[] {
     out.push(params.length > 0 ? { sql, params } : { sql });
   }
   return out;
+}
+
+/** The keys that hold a value in any row, in first-seen order. */
+function unionOfKeys(rows: readonly Record<string, unknown>[]): string[] {
+  const seen = new Set<string>();
+  for (const row of rows) {
+    for (const k in row) if (row[k] !== undefined) seen.add(k);
+  }
+  return [...seen];
 }

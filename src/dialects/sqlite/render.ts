@@ -7,14 +7,14 @@
  *
  * @module
  */
-import { assertNever, type Change, type ChangeOf, isSqlExpr } from "../../changes/change.ts";
+import { assertNever, type Change, type ChangeOf } from "../../changes/change.ts";
 import type { Statement } from "../../drivers/driver.ts";
-import { StrataError } from "../../errors.ts";
 import type { RenderContext } from "../dialect.ts";
 import { checkConcurrently } from "../_common/concurrently.ts";
 import { quoteIdent } from "../_common/quote.ts";
 import { actionText, columnSql, createTableSql, type EnumLookup, type TableSql } from "./_ddl.ts";
 import { createEnumStatements, dropEnumStatements, enumValues } from "./enums.ts";
+import { renderBulkInsert } from "./render_data.ts";
 
 /**
  * Renders `createTable` with the enum values `enums` gives (`schema dump`
@@ -56,47 +56,6 @@ export async function createTable(
     options: "",
   };
   return [{ sql: createTableSql(table, { ifNotExists: change.ifNotExists }) }];
-}
-
-/**
- * Renders `bulkInsert` as prepared-once batches. A row's columns are its keys
- * whose value is not `undefined`; a key that is missing is left out of the
- * INSERT, so the column gets its DEFAULT (as on PostgreSQL, where it is
- * written `DEFAULT`), not NULL. SQLite's VALUES has no `DEFAULT` keyword, so
- * consecutive rows with the same columns share one statement (row order is
- * kept), and a row with none is `DEFAULT VALUES`.
- */
-function bulkInsert(change: ChangeOf<"bulkInsert">): Statement[] {
-  const table = quoteIdent(change.table);
-  const out: Statement[] = [];
-  let key: string | undefined;
-  let batch: unknown[][] = [];
-  for (const [i, row] of change.rows.entries()) {
-    const columns = Object.keys(row).filter((c) => row[c] !== undefined);
-    const values = columns.map((c) => {
-      const v = row[c];
-      if (isSqlExpr(v)) {
-        throw new StrataError(
-          `Cannot bulk insert into "${change.table}": row ${i + 1}, column "${c}" is an SQL ` +
-            "expression",
-          { hint: "bulkInsert binds values; use op.execute for SQL expressions" },
-        );
-      }
-      return v;
-    });
-    const sql = columns.length === 0
-      ? `INSERT INTO ${table} DEFAULT VALUES`
-      : `INSERT INTO ${table} (${columns.map(quoteIdent).join(", ")}) VALUES (${
-        columns.map(() => "?").join(", ")
-      })`;
-    if (sql !== key) {
-      batch = [];
-      out.push({ sql, batch });
-      key = sql;
-    }
-    batch.push(values);
-  }
-  return out;
 }
 
 /**
@@ -173,7 +132,7 @@ export async function renderPlain(change: PlainChange, ctx: RenderContext): Prom
         change.params.length ? { sql: change.sql, params: change.params } : { sql: change.sql },
       ];
     case "bulkInsert":
-      return bulkInsert(change);
+      return renderBulkInsert(change);
     default:
       return assertNever(change);
   }

@@ -1,0 +1,32 @@
+/**
+ * Imports several migration modules, private to `src/script/`: through
+ * generated entry modules when there are several (`_entry.ts`), else, or when
+ * those cannot be used, one by one. Loaded only when something must be
+ * imported, so a command that reads headers alone never loads it.
+ *
+ * @module
+ */
+import { importThroughEntry } from "./_entry.ts";
+import { importScript } from "./_import.ts";
+import { mapBounded } from "./_pool.ts";
+
+/**
+ * Imports the modules at `paths`.
+ *
+ * @param paths Paths of the migration files.
+ * @param concurrency Imports in flight when they go one by one.
+ * @returns The module namespaces, in the order of `paths`.
+ * @throws {ScriptError} Naming a file that fails to load, with line and column.
+ *
+ * @example
+ * ```ts ignore
+ * const [a, b] = await importScripts(["/m/a.ts", "/m/b.ts"], 16);
+ * ```
+ */
+export async function importScripts(
+  paths: readonly string[],
+  concurrency: number,
+): Promise<Record<string, unknown>[]> {
+  return (paths.length > 1 ? await importThroughEntry(paths) : undefined) ??
+    await mapBounded(paths, concurrency, importScript);
+}
