@@ -30,12 +30,35 @@ export interface CliResult {
  * @param options Working directory, extra environment, entry file.
  * @returns Exit code and output.
  */
-export async function runCli(
+export function runCli(
   args: string[],
   options: { cwd?: string; env?: Record<string, string>; entry?: string } = {},
 ): Promise<CliResult> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", "--no-check", options.entry ?? MAIN, ...args],
+  return runCommand(Deno.execPath(), [
+    "run",
+    "--allow-all",
+    "--no-check",
+    options.entry ?? MAIN,
+    ...args,
+  ], options);
+}
+
+/**
+ * Runs any program as a subprocess with only the given environment (plus
+ * `NO_COLOR=1`), so nothing leaks in from the test runner's.
+ *
+ * @param command The program.
+ * @param args Its arguments.
+ * @param options Working directory (default: the repository) and environment.
+ * @returns Exit code and output.
+ */
+export async function runCommand(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<CliResult> {
+  const out = await new Deno.Command(command, {
+    args,
     cwd: options.cwd ?? ROOT,
     env: { NO_COLOR: "1", ...options.env },
     clearEnv: true,
@@ -44,6 +67,28 @@ export async function runCli(
   }).output();
   const dec = new TextDecoder();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+/**
+ * Builds the single-file CLI into `dir` exactly as `deno task bundle` does,
+ * with another output path.
+ *
+ * @param dir Where to write `strata.js`.
+ * @returns The bundle's path.
+ */
+export async function buildBundle(dir: string): Promise<string> {
+  const output = join(dir, "strata.js");
+  const r = await runCommand(Deno.execPath(), [
+    "bundle",
+    "--quiet",
+    "--platform",
+    "deno",
+    "-o",
+    output,
+    "main.ts",
+  ]);
+  if (r.code !== 0) throw new Error(`deno bundle failed:\n${r.stderr}`);
+  return output;
 }
 
 /**

@@ -7,20 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { makeProject, ROOT, runCli, sqliteTestDb } from "./_helpers.ts";
-
-/** Builds the bundle into `dir` exactly as `deno task bundle` does, with another output path. */
-async function buildBundle(dir: string): Promise<string> {
-  const output = join(dir, "strata.js");
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["bundle", "--quiet", "--platform", "deno", "-o", output, "main.ts"],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
-  return output;
-}
+import { buildBundle, makeProject, runCli, sqliteTestDb } from "./_helpers.ts";
 
 Deno.test("bundle: the single-file CLI upgrades, reports, writes --sql and downgrades on SQLite", async (t) => {
   const p = await makeProject("demo");
