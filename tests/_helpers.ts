@@ -6,6 +6,7 @@
  * @module
  */
 import { DatabaseSync } from "node:sqlite";
+import { buildBundle as buildSplitBundle } from "../scripts/bundle.ts";
 import { join, resolve } from "node:path";
 import { createPgDatabase, hasPg } from "./_pg.ts";
 
@@ -30,12 +31,35 @@ export interface CliResult {
  * @param options Working directory, extra environment, entry file.
  * @returns Exit code and output.
  */
-export async function runCli(
+export function runCli(
   args: string[],
   options: { cwd?: string; env?: Record<string, string>; entry?: string } = {},
 ): Promise<CliResult> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", "--no-check", options.entry ?? MAIN, ...args],
+  return runCommand(Deno.execPath(), [
+    "run",
+    "--allow-all",
+    "--no-check",
+    options.entry ?? MAIN,
+    ...args,
+  ], options);
+}
+
+/**
+ * Runs any program as a subprocess with only the given environment (plus
+ * `NO_COLOR=1`), so nothing leaks in from the test runner's.
+ *
+ * @param command The program.
+ * @param args Its arguments.
+ * @param options Working directory (default: the repository) and environment.
+ * @returns Exit code and output.
+ */
+export async function runCommand(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<CliResult> {
+  const out = await new Deno.Command(command, {
+    args,
     cwd: options.cwd ?? ROOT,
     env: { NO_COLOR: "1", ...options.env },
     clearEnv: true,
@@ -44,6 +68,19 @@ export async function runCli(
   }).output();
   const dec = new TextDecoder();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+/**
+ * Builds the bundled CLI into `dir/dist/` exactly as `deno task bundle` does,
+ * with another output path.
+ *
+ * @param dir The directory to write `dist/strata.js` (and its chunks) under.
+ * @returns The path of `strata.js`.
+ */
+export function buildBundle(dir: string): Promise<string> {
+  // `deno task bundle`'s own builder (code splitting, entry named strata.js),
+  // into a folder of its own: the builder replaces the folder it writes.
+  return buildSplitBundle(join(dir, "dist"));
 }
 
 /**

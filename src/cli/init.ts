@@ -71,8 +71,10 @@ export const initCommand: CommandSpec = {
       });
     }
     const notes: string[] = [];
+    // What the user types next: with --deno there is no `strata` on the PATH.
+    const strata = ctx.values.deno ? "deno task migrate" : "strata";
     if (url !== undefined || dialect !== undefined) {
-      writes.push(...await projectFiles(ctx, url, dialect, notes));
+      writes.push(...await projectFiles(ctx, { url, dialect, strata }, notes));
     }
     if (ctx.values.deno) {
       const write = await denoJson(ctx.cwd);
@@ -110,8 +112,11 @@ export const initCommand: CommandSpec = {
 /** The migrations directory and strata.json. */
 async function projectFiles(
   ctx: CommandContext,
-  url: string | undefined,
-  dialect: string | undefined,
+  { url, dialect, strata }: {
+    url?: string | undefined;
+    dialect?: string | undefined;
+    strata: string;
+  },
   notes: string[],
 ): Promise<Write[]> {
   const name = dialect === undefined ? undefined : DIALECT_NAMES.find((d) => d === dialect);
@@ -151,10 +156,10 @@ async function projectFiles(
       "passwords belong, e.g. in .env (keep it out of version control):",
       `  DATABASE_URL=${engine.initExample}`,
       ...(vars.length > 0 ? [`or ${vars.slice(0, -1).join(", ")} and ${vars.at(-1)}.`] : []),
-      "`strata config` shows what Strata resolves.",
+      `\`${strata} config\` shows what Strata resolves.`,
     );
   }
-  notes.push('Next: strata revision -m "create users"');
+  notes.push(`Next: ${strata} revision -m "create users"`);
   return [
     ...(info === null ? [{ path: dir, text: "", action: "created" as const }] : []),
     { path: file, text: JSON.stringify(settings, null, 2) + "\n", action: "created" },
