@@ -6,8 +6,8 @@
  * no database, no dialect (dialect judgements arrive as functions in
  * {@linkcode CompareOptions}, as Atlas's `sqlx.Diff` asks its `DiffDriver`).
  *
- * What is compared: enums (added, dropped; changed values are reported but
- * not generated yet), tables (added, dropped, renamed by hint), columns
+ * What is compared: enums (added, dropped, values and their order, see
+ * `_compare_enum.ts`), tables (added, dropped, renamed by hint), columns
  * (type, nullability, default, comment, identity/autoincrement), primary
  * keys, indexes (by name: columns, uniqueness, predicate), unique and check
  * constraints and foreign keys (by name when the declared schema names them,
@@ -27,6 +27,13 @@ import {
   orderTables,
 } from "../schema/to_changes.ts";
 import { compareTable, type TableContext } from "./_compare_table.ts";
+import {
+  type EnumEdit,
+  enumRenames,
+  enumValueDifference,
+  touchesEnum,
+  withRenamedDefaults,
+} from "./_compare_enum.ts";
 import { type Difference, PHASE, type Step } from "./difference.ts";
 
 /** Options of {@linkcode compareSchemas}. */
@@ -62,16 +69,25 @@ export interface CompareOptions {
    * canonical text of the same expression.
    */
   declaredText?: ReadonlyMap<string, string>;
+  /**
+   * Enum value renames by enum, current value → declared value
+   * (`--rename-enum-value mood.sad:blue`).
+   */
+  renameEnumValues?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /**
+   * Whether a value `addEnumValue` adds can be used before the migration
+   * commits: the engine's `enumValueUsableBeforeCommit`. When not, and a
+   * later step of the migration uses the enum, values are added by
+   * `alterEnum` (a new type, usable at once) instead.
+   * @default {false}
+   */
+  enumValueUsableBeforeCommit?: boolean;
   /** How messages name the two sides. @default {{ from: "the database", to: "schema.ts" }} */
   labels?: { from: string; to: string };
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const pad = (n: number) => String(n).padStart(6, "0");
-
-function listText(values: readonly string[]): string {
-  return `[${values.map((v) => JSON.stringify(v)).join(", ")}]`;
-}
 
 /**
  * Compares the current schema with the declared one.
@@ -80,8 +96,9 @@ function listText(values: readonly string[]): string {
  * @param to The declared schema, normalised.
  * @param options Rename hints, declared constraint names, dialect judgements, labels.
  * @returns The differences, enums first, then tables by name.
- * @throws {UsageError} When a rename hint names a table or column that is not
- *   there (the old name in `from`, the new one in `to`), or one already in `from`.
+ * @throws {UsageError} When a rename hint names a table, column or enum value
+ *   that is not there (the old name in `from`, the new one in `to`), or one
+ *   already in `from`.
  *
  * @example A column added to the declared schema
  * ```ts
@@ -102,12 +119,21 @@ function listText(values: readonly string[]): string {
  * ```
  */
 export function compareSchemas(
-  from: Schema,
+  current: Schema,
   to: Schema,
   options: CompareOptions = {},
 ): Difference[] {
   const labels = options.labels ?? { from: "the database", to: "schema.ts" };
-  const out: Difference[] = [...compareEnums(from.enums, to.enums, labels)];
+  const valueRenames = enumRenames(
+    options.renameEnumValues ?? {},
+    current.enums,
+    to.enums,
+    labels,
+  );
+  const enums = compareEnums(current.enums, to.enums, valueRenames, labels);
+  // Defaults holding a renamed value hold the new one once the rename has run.
+  const from = withRenamedDefaults(current, valueRenames);
+  const out: Difference[] = [];
   const fromTables = new Map(from.tables.map((t) => [t.name, t]));
   const toTables = new Map(to.tables.map((t) => [t.name, t]));
   const renamed = new Map<string, string>(); // current → declared
@@ -187,6 +213,21 @@ export function compareSchemas(
     }
     out.push(...compareTable(f, t, columnRenames(f.name), ctx));
   }
+  // An enum's changed values: how depends on what the rest of the migration does.
+  const others = out.flatMap((d) => d.steps).flatMap((s) => (s.up ? [s.up] : []));
+  const enumDiffs = enums.map((e) => {
+    if (!("from" in e)) return e;
+    const use = enumUse(e, [from, to], (table, col) => {
+      const t = declaredName(table);
+      return [[t, col], [t, columnRenames(table).get(col) ?? col]];
+    });
+    return enumValueDifference(e, {
+      labels,
+      usableBeforeCommit: options.enumValueUsableBeforeCommit ?? false,
+      touched: others.some((c) => touchesEnum(c, use)),
+    });
+  });
+  out.unshift(...enumDiffs);
   if (options.declaredText) {
     for (const step of out.flatMap((d) => d.steps)) {
       if (step.up) step.up = withDeclaredText(step.up, options.declaredText);
@@ -216,38 +257,21 @@ function withDeclaredText(change: Change, texts: ReadonlyMap<string, string>): C
   }
 }
 
+/** Enums added or dropped (as differences), and enums whose values changed (as edits), by name. */
 function compareEnums(
   from: readonly EnumType[],
   to: readonly EnumType[],
+  renames: ReadonlyMap<string, [string, string][]>,
   labels: { from: string; to: string },
-): Difference[] {
-  const out: Difference[] = [];
+): (Difference | EnumEdit)[] {
+  const out: (Difference | EnumEdit)[] = [];
   const names = [...new Set([...from, ...to].map((e) => e.name))].sort(cmp);
   for (const name of names) {
     const f = from.find((e) => e.name === name);
     const t = to.find((e) => e.name === name);
     if (f && t) {
       if (f.values.join("\0") === t.values.join("\0")) continue;
-      out.push({
-        kind: "enum",
-        name,
-        messages: [
-          `enum "${name}": values are ${listText(f.values)} in ${labels.from}, ${
-            listText(t.values)
-          } in ${labels.to}`,
-        ],
-        steps: [{
-          phase: PHASE.enumCreate,
-          key: name,
-          down: [],
-          notes: [
-            `review: enum "${name}" has values ${listText(f.values)}; ${labels.to} says ` +
-            `${listText(t.values)}. Autogenerate cannot change enum values yet: ` +
-            "write the change by hand",
-          ],
-          downNotes: [],
-        }],
-      });
+      out.push({ name, from: [...f.values], to: [...t.values], renames: renames.get(name) ?? [] });
     } else if (t) {
       out.push({
         kind: "enum",
@@ -279,6 +303,38 @@ function compareEnums(
     }
   }
   return out;
+}
+
+/**
+ * Where an enum is used on either side: its columns, under their current
+ * names and the names they will have (`declared`), their tables, and its
+ * new values as SQL literals.
+ */
+function enumUse(
+  edit: EnumEdit,
+  schemas: readonly Schema[],
+  declared: (table: string, column: string) => [string, string][],
+) {
+  const type = `enum:${edit.name}`;
+  const columns = new Set<string>();
+  const tables = new Set<string>();
+  for (const s of schemas) {
+    for (const t of s.tables) {
+      for (const c of t.columns.filter((c) => c.type === type)) {
+        for (const [table, col] of [[t.name, c.name], ...declared(t.name, c.name)]) {
+          columns.add(`${table}\0${col}`);
+          tables.add(table!);
+        }
+      }
+    }
+  }
+  const added = edit.to.filter((v) => !edit.from.includes(v));
+  return {
+    name: edit.name,
+    columns,
+    tables,
+    literals: added.map((v) => `'${v.replaceAll("'", "''")}'`),
+  };
 }
 
 /**
