@@ -1,6 +1,7 @@
 /**
- * The steps that change an existing enum's values. Private to `src/autogen/`
- * (see `compare.ts`).
+ * The enums of a comparison: those added or dropped, and the steps that
+ * change an existing enum's values. Private to `src/autogen/` (see
+ * `compare.ts`).
  *
  * A change of values is split by what it needs around it:
  *
@@ -22,8 +23,7 @@
  * @module
  */
 import type { Change, ChangeOf } from "../changes/change.ts";
-import { UsageError } from "../errors.ts";
-import type { EnumType, Schema } from "../schema/model.ts";
+import type { EnumType } from "../schema/model.ts";
 import { step } from "./_context.ts";
 import { type Difference, PHASE, type Step } from "./difference.ts";
 
@@ -39,89 +39,8 @@ export interface EnumEdit {
 }
 
 const q = (text: string) => JSON.stringify(text);
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const listText = (values: readonly string[]) => `[${values.map(q).join(", ")}]`;
-
-/**
- * Checks the value-rename hints against both sides.
- *
- * @param hints Renames by enum, old value → new value.
- * @param from The current enums.
- * @param to The declared enums.
- * @param labels How messages name the two sides.
- * @returns The renames of each enum, in the order given.
- * @throws {UsageError} When a hint names an enum or value that is not there,
- *   a new value the current side has already, an old value the declared
- *   side still has, or the same new value twice.
- */
-export function enumRenames(
-  hints: Readonly<Record<string, Readonly<Record<string, string>>>>,
-  from: readonly EnumType[],
-  to: readonly EnumType[],
-  labels: { from: string; to: string },
-): Map<string, [string, string][]> {
-  const out = new Map<string, [string, string][]>();
-  for (const [name, pairs] of Object.entries(hints)) {
-    const f = from.find((e) => e.name === name);
-    const t = to.find((e) => e.name === name);
-    const taken = new Set<string>();
-    for (const [old, next] of Object.entries(pairs)) {
-      const fail = (detail: string) =>
-        new UsageError(`Cannot use --rename-enum-value "${name}.${old}:${next}": ${detail}`);
-      if (!f) throw fail(`there is no enum ${q(name)} in ${labels.from}`);
-      if (!t) throw fail(`there is no enum ${q(name)} in ${labels.to}`);
-      if (!f.values.includes(old)) {
-        throw fail(`enum ${q(name)} has no value ${q(old)} in ${labels.from}`);
-      }
-      if (!t.values.includes(next)) {
-        throw fail(`enum ${q(name)} has no value ${q(next)} in ${labels.to}`);
-      }
-      if (f.values.includes(next)) {
-        throw fail(`enum ${q(name)} has the value ${q(next)} already in ${labels.from}`);
-      }
-      if (t.values.includes(old)) {
-        throw fail(`enum ${q(name)} still has the value ${q(old)} in ${labels.to}`);
-      }
-      if (taken.has(next)) throw fail(`another hint renames a value of ${q(name)} to ${q(next)}`);
-      taken.add(next);
-      out.set(name, [...(out.get(name) ?? []), [old, next]]);
-    }
-  }
-  return out;
-}
-
-/**
- * The current schema with the columns' defaults that hold a renamed value
- * holding the new one, as they will once the rename has run (both databases
- * rename a value in the defaults that hold it), so the rename is not
- * reported again as a changed default.
- *
- * @param schema The current schema.
- * @param renames The value renames by enum.
- * @returns The schema, with those defaults rewritten (the input is not changed).
- */
-export function withRenamedDefaults(
-  schema: Schema,
-  renames: ReadonlyMap<string, readonly [string, string][]>,
-): Schema {
-  if (renames.size === 0) return schema;
-  return {
-    ...schema,
-    tables: schema.tables.map((t) => ({
-      ...t,
-      columns: t.columns.map((c) => {
-        const pairs = c.type.startsWith("enum:") ? renames.get(c.type.slice(5)) : undefined;
-        if (pairs === undefined || c.default === null) return c;
-        // A default is an SQL string literal, maybe with a cast: 'sad'::mood.
-        const m = /^'((?:[^']|'')*)'(.*)$/s.exec(c.default.trim());
-        if (!m) return c;
-        const value = m[1]!.replaceAll("''", "'");
-        const renamed = pairs.find(([old]) => old === value)?.[1];
-        if (renamed === undefined) return c;
-        return { ...c, default: `'${renamed.replaceAll("'", "''")}'${m[2]}` };
-      }),
-    })),
-  };
-}
 
 /**
  * The old list with the values of `target` it lacks put in, each right after
@@ -310,56 +229,50 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
-/** Where an enum is used, for {@linkcode touchesEnum}. */
-export interface EnumUse {
-  /** The enum. */
-  name: string;
-  /** `table\0column` of every column of the enum, on either side, under current and declared names. */
-  columns: ReadonlySet<string>;
-  /** Tables with such a column. */
-  tables: ReadonlySet<string>;
-  /** Its new values as SQL string literals (`'happy'`), to find in expressions. */
-  literals: readonly string[];
-}
-
-/**
- * Tells whether a change could use an enum's values: it makes, changes or
- * constrains a column of the enum (a new table with one, a new column of it,
- * any change to one, an index, key or check on its table), or spells out one
- * of its values in an expression. Conservative on purpose: it decides when
- * values added in the same migration must be usable before it commits.
- *
- * @param change A step of the migration.
- * @param use Where the enum is used.
- * @returns `true` when the change may use the enum.
- */
-export function touchesEnum(change: Change, use: EnumUse): boolean {
-  const type = `enum:${use.name}`;
-  const column = (table: string, col: string) => use.columns.has(`${table}\0${col}`);
-  const spells = (expr: string | undefined) =>
-    expr !== undefined && use.literals.some((l) => expr.includes(l));
-  const sqlDefault = (v: unknown) =>
-    typeof v === "object" && v !== null && "$sql" in v && spells(String(v.$sql));
-  switch (change.kind) {
-    case "createTable":
-      return change.columns.some((c) =>
-        c.type === type || sqlDefault(c.default) || spells(c.check)
-      ) || change.checks.some((k) => spells(k.expr));
-    case "addColumn":
-      return change.column.type === type || sqlDefault(change.column.default) ||
-        spells(change.column.check);
-    case "alterColumn":
-      return column(change.table, change.column) || change.patch.type === type ||
-        sqlDefault(change.patch.default);
-    case "createIndex":
-      return change.columns.some((c) => column(change.table, c)) ||
-        change.where !== undefined && (use.tables.has(change.table) || spells(change.where));
-    case "createUniqueConstraint":
-    case "createForeignKey":
-      return change.columns.some((c) => column(change.table, c));
-    case "createCheckConstraint":
-      return use.tables.has(change.table) || spells(change.expr);
-    default:
-      return false;
+/** Enums added or dropped (as differences), and enums whose values changed (as edits), by name. */
+export function compareEnums(
+  from: readonly EnumType[],
+  to: readonly EnumType[],
+  renames: ReadonlyMap<string, [string, string][]>,
+  labels: { from: string; to: string },
+): (Difference | EnumEdit)[] {
+  const out: (Difference | EnumEdit)[] = [];
+  const names = [...new Set([...from, ...to].map((e) => e.name))].sort(cmp);
+  for (const name of names) {
+    const f = from.find((e) => e.name === name);
+    const t = to.find((e) => e.name === name);
+    if (f && t) {
+      if (f.values.join("\0") === t.values.join("\0")) continue;
+      out.push({ name, from: [...f.values], to: [...t.values], renames: renames.get(name) ?? [] });
+    } else if (t) {
+      out.push({
+        kind: "enum",
+        name,
+        messages: [`enum "${name}": in ${labels.to} but not in ${labels.from}`],
+        steps: [{
+          phase: PHASE.enumCreate,
+          key: name,
+          up: { kind: "createEnum", name, values: [...t.values] },
+          down: [{ kind: "dropEnum", name }],
+          notes: [],
+          downNotes: [],
+        }],
+      });
+    } else if (f) {
+      out.push({
+        kind: "enum",
+        name,
+        messages: [`enum "${name}": in ${labels.from} but not in ${labels.to}`],
+        steps: [{
+          phase: PHASE.enumDrop,
+          key: name,
+          up: { kind: "dropEnum", name },
+          down: [{ kind: "createEnum", name, values: [...f.values] }],
+          notes: [],
+          downNotes: [],
+        }],
+      });
+    }
   }
+  return out;
 }

@@ -18,7 +18,7 @@
  */
 import type { Change } from "../changes/change.ts";
 import { UsageError } from "../errors.ts";
-import type { EnumType, Schema, Table } from "../schema/model.ts";
+import type { Schema, Table } from "../schema/model.ts";
 import {
   createForeignKeyChange,
   createIndexChange,
@@ -27,13 +27,9 @@ import {
   orderTables,
 } from "../schema/to_changes.ts";
 import { compareTable, type TableContext } from "./_compare_table.ts";
-import {
-  type EnumEdit,
-  enumRenames,
-  enumValueDifference,
-  touchesEnum,
-  withRenamedDefaults,
-} from "./_compare_enum.ts";
+import { compareEnums, enumValueDifference } from "./_compare_enum.ts";
+import { enumRenames, withRenamedDefaults } from "./_enum_hints.ts";
+import { enumUse, touchesEnum } from "./_enum_use.ts";
 import { type Difference, PHASE, type Step } from "./difference.ts";
 
 /** Options of {@linkcode compareSchemas}. */
@@ -255,86 +251,6 @@ function withDeclaredText(change: Change, texts: ReadonlyMap<string, string>): C
     default:
       return change;
   }
-}
-
-/** Enums added or dropped (as differences), and enums whose values changed (as edits), by name. */
-function compareEnums(
-  from: readonly EnumType[],
-  to: readonly EnumType[],
-  renames: ReadonlyMap<string, [string, string][]>,
-  labels: { from: string; to: string },
-): (Difference | EnumEdit)[] {
-  const out: (Difference | EnumEdit)[] = [];
-  const names = [...new Set([...from, ...to].map((e) => e.name))].sort(cmp);
-  for (const name of names) {
-    const f = from.find((e) => e.name === name);
-    const t = to.find((e) => e.name === name);
-    if (f && t) {
-      if (f.values.join("\0") === t.values.join("\0")) continue;
-      out.push({ name, from: [...f.values], to: [...t.values], renames: renames.get(name) ?? [] });
-    } else if (t) {
-      out.push({
-        kind: "enum",
-        name,
-        messages: [`enum "${name}": in ${labels.to} but not in ${labels.from}`],
-        steps: [{
-          phase: PHASE.enumCreate,
-          key: name,
-          up: { kind: "createEnum", name, values: [...t.values] },
-          down: [{ kind: "dropEnum", name }],
-          notes: [],
-          downNotes: [],
-        }],
-      });
-    } else if (f) {
-      out.push({
-        kind: "enum",
-        name,
-        messages: [`enum "${name}": in ${labels.from} but not in ${labels.to}`],
-        steps: [{
-          phase: PHASE.enumDrop,
-          key: name,
-          up: { kind: "dropEnum", name },
-          down: [{ kind: "createEnum", name, values: [...f.values] }],
-          notes: [],
-          downNotes: [],
-        }],
-      });
-    }
-  }
-  return out;
-}
-
-/**
- * Where an enum is used on either side: its columns, under their current
- * names and the names they will have (`declared`), their tables, and its
- * new values as SQL literals.
- */
-function enumUse(
-  edit: EnumEdit,
-  schemas: readonly Schema[],
-  declared: (table: string, column: string) => [string, string][],
-) {
-  const type = `enum:${edit.name}`;
-  const columns = new Set<string>();
-  const tables = new Set<string>();
-  for (const s of schemas) {
-    for (const t of s.tables) {
-      for (const c of t.columns.filter((c) => c.type === type)) {
-        for (const [table, col] of [[t.name, c.name], ...declared(t.name, c.name)]) {
-          columns.add(`${table}\0${col}`);
-          tables.add(table!);
-        }
-      }
-    }
-  }
-  const added = edit.to.filter((v) => !edit.from.includes(v));
-  return {
-    name: edit.name,
-    columns,
-    tables,
-    literals: added.map((v) => `'${v.replaceAll("'", "''")}'`),
-  };
 }
 
 /**
