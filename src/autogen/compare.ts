@@ -88,7 +88,7 @@ const pad = (n: number) => String(n).padStart(6, "0");
 /**
  * Compares the current schema with the declared one.
  *
- * @param from The current schema (database or replayed migrations).
+ * @param current The current schema (database or replayed migrations).
  * @param to The declared schema, normalised.
  * @param options Rename hints, declared constraint names, dialect judgements, labels.
  * @returns The differences, enums first, then tables by name.
