@@ -8,13 +8,16 @@
  *   foreign keys with actions, and enums.
  * - {@linkcode mutateSchema}`(rng, schema, dialect)`: a copy with 2–6 random
  *   edits (tables, columns, types, nullability, defaults, comments, indexes,
- *   constraints, enums added and dropped).
+ *   constraints, enums added and dropped, enum values added at any position,
+ *   removed, reordered and renamed), and the rename hints that go with the
+ *   renamed enum values.
  *
  * Every schema is valid (`validateDeclared` accepts it) and builds on both
  * databases. Edits stay within what autogenerate writes operations for:
- * primary keys, identity and enum values do not change, and on SQLite an
- * unnamed constraint goes only with its column or table (SQLite cannot drop
- * one by name).
+ * primary keys and identity do not change, and on SQLite an unnamed
+ * constraint goes only with its column or table (SQLite cannot drop one by
+ * name). A value removed from an enum is no column's default afterwards
+ * (rows: the test databases have none).
  *
  * @module
  */
@@ -280,9 +283,15 @@ export function mutateSchema(
   base: DeclaredSchema,
   dialect: Dialect,
   names: Names,
-): { schema: DeclaredSchema; edits: string[] } {
+): {
+  schema: DeclaredSchema;
+  edits: string[];
+  /** Enum value renames, for `renameEnumValues` (some renames are left as a removal and an addition). */
+  renameEnumValues: Record<string, Record<string, string>>;
+} {
   const schema = clone(base);
   const edits: string[] = [];
+  const renames: [string, string, string][] = [];
   const sqlite = dialect === "sqlite";
   const target = rng.int(2, 6);
   // Edits whose preconditions do not hold are skipped: draw until enough happened.
@@ -427,7 +436,102 @@ export function mutateSchema(
     }
     prune(schema);
   }
-  return { schema, edits };
+  // Enum values, after the other edits (so those draw the same as before):
+  // most enums S1 has and S2 keeps get one change, some a second one.
+  for (const e of Object.keys(base.enums ?? {}).sort()) {
+    for (let n = 0; n < 2 && e in (schema.enums ?? {}) && rng.chance(n === 0 ? 0.75 : 0.3); n++) {
+      const edit = editEnumValues(rng, schema, e, names, renames);
+      if (edit !== undefined) edits.push(edit);
+    }
+  }
+  return { schema, edits, renameEnumValues: renameHints(renames, base, schema) };
+}
+
+/**
+ * Changes the values of enum `e`: adds one at a random place (half the time
+ * used in the same migration, as a column's default), removes one,
+ * reorders them, or renames one (the rename hint is recorded; in about a
+ * third of renames it is not, and the rename is a removal and an addition).
+ * Defaults follow: a renamed value's columns get the new name; a removed
+ * value's columns another value, or none.
+ */
+function editEnumValues(
+  rng: Rng,
+  schema: DeclaredSchema,
+  e: string,
+  names: Names,
+  renames: [string, string, string][],
+): string | undefined {
+  const values = schema.enums![e]!;
+  const columns = Object.values(schema.tables).flatMap((t) =>
+    Object.values(t.columns).filter((c) => c.type === `enum:${e}`)
+  );
+  const what = rng.int(0, 3);
+  if (what === 0) {
+    const v = names.next("v");
+    values.splice(rng.int(0, values.length), 0, v);
+    if (!rng.chance(0.5)) return `add value ${v} to enum ${e}`;
+    // Used in the same migration: a column's default, or a new column's.
+    if (columns.length > 0 && rng.chance(0.5)) {
+      rng.pick(columns).default = v;
+      return `add value ${v} to enum ${e}, a column's default`;
+    }
+    const table = rng.pick(Object.keys(schema.tables));
+    const c = names.next("c");
+    schema.tables[table]!.columns[c] = { type: `enum:${e}`, default: v };
+    return `add value ${v} to enum ${e}, the default of new column ${table}.${c}`;
+  }
+  if (what === 1 && values.length > 1) {
+    const [v] = values.splice(rng.int(0, values.length - 1), 1);
+    for (const c of columns.filter((c) => c.default === v)) {
+      if (rng.chance(0.5)) c.default = rng.pick(values);
+      else delete c.default;
+    }
+    return `remove value ${v} from enum ${e}`;
+  }
+  if (what === 2 && values.length > 1) {
+    const before = values.join();
+    for (let i = 0; i < 5 && values.join() === before; i++) {
+      for (let k = values.length - 1; k > 0; k--) {
+        const j = rng.int(0, k);
+        [values[k], values[j]] = [values[j]!, values[k]!];
+      }
+    }
+    return `reorder enum ${e} to [${values.join(", ")}]`;
+  }
+  if (what === 3) {
+    const i = rng.int(0, values.length - 1);
+    const old = values[i]!;
+    const v = names.next("r");
+    values[i] = v;
+    for (const c of columns.filter((c) => c.default === old)) c.default = v;
+    const hinted = rng.chance(0.7);
+    if (hinted) renames.push([e, old, v]);
+    return `rename value ${old} of enum ${e} to ${v}${hinted ? " (hint)" : ""}`;
+  }
+  return undefined;
+}
+
+/**
+ * The rename hints that still hold between the two schemas (a later edit may
+ * have removed the new value, renamed it again, or dropped the enum).
+ */
+function renameHints(
+  renames: readonly [string, string, string][],
+  base: DeclaredSchema,
+  schema: DeclaredSchema,
+): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  for (const [e, old, next] of renames) {
+    const from = base.enums?.[e];
+    const to = schema.enums?.[e];
+    if (!from || !to) continue;
+    if (!from.includes(old) || to.includes(old) || !to.includes(next) || from.includes(next)) {
+      continue;
+    }
+    (out[e] ??= {})[old] = next;
+  }
+  return out;
 }
 
 function removeColumnUses(t: DeclaredTable, c: string): void {

@@ -2,13 +2,15 @@
  * Golden files for the text `revision --autogenerate` writes, for
  * hand-written cases on both databases: rename hints, data-losing drops and
  * a narrowed type, new tables with a foreign key between them, index changes,
- * and differences Strata has no operation for (review notes). Pinned in
- * `tests/golden/autogen/<case>.<dialect>.ts`.
+ * differences Strata has no operation for (review notes), and enum values
+ * added (placed, and used in the same migration), removed, reordered and
+ * renamed by hint. Pinned in `tests/golden/autogen/<case>.<dialect>.ts`.
  *
- * Each case also runs: the database is built from the "before" schema, the
- * generated migration is upgraded (then the database matches "after" and
- * comparing finds nothing, unless the case has review notes) and downgraded
- * (then it matches "before" again).
+ * Each case also runs: the database is built from the "before" schema (with
+ * the case's rows, if any), the generated migration is upgraded (then the
+ * database matches "after" and comparing finds nothing, unless the case has
+ * review notes) and downgraded (then it matches "before" again); the rows
+ * are read back after each.
  *
  * Rewrite the goldens after reviewing a change: `UPDATE_GOLDEN=1 deno test -A tests/autogen_golden_test.ts`
  *
@@ -16,6 +18,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import type { Change } from "../src/changes/change.ts";
 import { type CompareOptions, compareSchemas } from "../src/autogen/compare.ts";
 import { orderedSteps } from "../src/autogen/difference.ts";
 import { applyChanges } from "../src/autogen/normalize.ts";
@@ -38,9 +41,17 @@ interface GoldenCase {
   name: string;
   before: DeclaredSchema;
   after: DeclaredSchema;
-  hints?: Pick<CompareOptions, "renameTables" | "renameColumns">;
+  hints?: Pick<CompareOptions, "renameTables" | "renameColumns" | "renameEnumValues">;
   /** The case has differences no operation makes: the database still differs afterwards. */
   reviewOnly?: boolean;
+  /** Rows put in before autogenerating, by table. */
+  rows?: Record<string, Record<string, unknown>[]>;
+  /** A query whose rows are checked after the upgrade and after the downgrade. */
+  read?: {
+    sql: string;
+    afterUpgrade: Record<string, unknown>[];
+    afterDowngrade: Record<string, unknown>[];
+  };
 }
 
 const id = { type: "integer", primaryKey: true, autoIncrement: true } as const;
@@ -178,7 +189,7 @@ const CASES: GoldenCase[] = [
       },
     },
     after: {
-      enums: { mood: ["happy", "sad", "meh"] },
+      enums: { mood: ["happy", "sad"] },
       tables: {
         pairs: {
           columns: {
@@ -191,6 +202,120 @@ const CASES: GoldenCase[] = [
       },
     },
     reviewOnly: true,
+  },
+  {
+    name: "enum_value_added",
+    before: {
+      enums: { mood: ["sad", "happy"] },
+      tables: { people: { columns: { id, mood: { type: "enum:mood", default: "happy" } } } },
+    },
+    after: {
+      enums: { mood: ["awful", "sad", "ok", "happy", "great"] },
+      tables: { people: { columns: { id, mood: { type: "enum:mood", default: "happy" } } } },
+    },
+    rows: { people: [{ id: 1, mood: "sad" }, { id: 2 }] },
+    read: {
+      sql: "SELECT id, mood FROM people ORDER BY id",
+      afterUpgrade: [{ id: 1, mood: "sad" }, { id: 2, mood: "happy" }],
+      afterDowngrade: [{ id: 1, mood: "sad" }, { id: 2, mood: "happy" }],
+    },
+  },
+  {
+    // A new column's default is the new value: PostgreSQL cannot use a value
+    // addEnumValue added before the migration commits, so alterEnum there.
+    name: "enum_value_added_and_used",
+    before: {
+      enums: { mood: ["sad", "happy"] },
+      tables: { people: { columns: { id, name: { type: "text" } } } },
+    },
+    after: {
+      enums: { mood: ["sad", "ok", "happy"] },
+      tables: {
+        people: {
+          columns: {
+            id,
+            name: { type: "text" },
+            mood: { type: "enum:mood", nullable: false, default: "ok" },
+          },
+        },
+      },
+    },
+    rows: { people: [{ id: 1, name: "ann" }] },
+    read: {
+      sql: "SELECT id, name FROM people ORDER BY id",
+      afterUpgrade: [{ id: 1, name: "ann" }],
+      afterDowngrade: [{ id: 1, name: "ann" }],
+    },
+  },
+  {
+    name: "enum_value_removed",
+    before: {
+      enums: { state: ["draft", "legacy", "live"] },
+      tables: {
+        posts: {
+          columns: {
+            id,
+            state: { type: "enum:state", nullable: false, default: "legacy" },
+            old_state: { type: "enum:state" },
+          },
+        },
+      },
+    },
+    after: {
+      enums: { state: ["draft", "live"] },
+      tables: {
+        posts: {
+          columns: { id, state: { type: "enum:state", nullable: false, default: "draft" } },
+        },
+      },
+    },
+    rows: { posts: [{ id: 1, state: "live", old_state: "legacy" }, { id: 2, state: "draft" }] },
+    read: {
+      sql: "SELECT id, state FROM posts ORDER BY id",
+      afterUpgrade: [{ id: 1, state: "live" }, { id: 2, state: "draft" }],
+      afterDowngrade: [{ id: 1, state: "live" }, { id: 2, state: "draft" }],
+    },
+  },
+  {
+    name: "enum_values_reordered",
+    before: {
+      enums: { size: ["small", "large", "medium"] },
+      tables: { shirts: { columns: { id, size: { type: "enum:size" } } } },
+    },
+    after: {
+      enums: { size: ["small", "medium", "large"] },
+      tables: { shirts: { columns: { id, size: { type: "enum:size" } } } },
+    },
+    rows: {
+      shirts: [{ id: 1, size: "large" }, { id: 2, size: "medium" }, { id: 3, size: "small" }],
+    },
+    read: {
+      sql: "SELECT id, size FROM shirts ORDER BY id",
+      afterUpgrade: [{ id: 1, size: "large" }, { id: 2, size: "medium" }, { id: 3, size: "small" }],
+      afterDowngrade: [
+        { id: 1, size: "large" },
+        { id: 2, size: "medium" },
+        { id: 3, size: "small" },
+      ],
+    },
+  },
+  {
+    name: "enum_value_renamed",
+    before: {
+      enums: { mood: ["sad", "happy"] },
+      tables: { people: { columns: { id, mood: { type: "enum:mood", default: "sad" } } } },
+    },
+    after: {
+      enums: { mood: ["blue", "happy"] },
+      tables: { people: { columns: { id, mood: { type: "enum:mood", default: "blue" } } } },
+    },
+    hints: { renameEnumValues: { mood: { sad: "blue" } } },
+    rows: { people: [{ id: 1, mood: "sad" }, { id: 2, mood: "happy" }, { id: 3 }] },
+    read: {
+      sql: "SELECT id, mood FROM people ORDER BY id",
+      afterUpgrade: [{ id: 1, mood: "blue" }, { id: 2, mood: "happy" }, { id: 3, mood: "blue" }],
+      afterDowngrade: [{ id: 1, mood: "sad" }, { id: 2, mood: "happy" }, { id: 3, mood: "sad" }],
+    },
   },
 ];
 
@@ -205,7 +330,14 @@ async function runCase(
     const config = await resolveConfig({ url: dbUrl, dir: join(dir, "migrations") }, {}, dir);
     await Deno.mkdir(config.dir);
     const db = await openDriver(config.url!);
-    await db.transaction((tx) => applyChanges(tx, getDialect(dialect), declaredChanges(c.before)));
+    const rows = Object.entries(c.rows ?? {}).map(([table, rows]): Change => ({
+      kind: "bulkInsert",
+      table,
+      rows,
+    }));
+    await db.transaction((tx) =>
+      applyChanges(tx, getDialect(dialect), [...declaredChanges(c.before), ...rows])
+    );
     await db.close();
     const session = await AutogenSession.open(config);
     let text: string;
@@ -219,6 +351,8 @@ async function runCase(
         declaredText: after.declaredText,
         normalizeExpr: d.autogen.normalizeExpr,
         implicitConstraintName: d.autogen.implicitConstraintName,
+        enumValueUsableBeforeCommit:
+          session.migrator.engine.capabilities.enumValueUsableBeforeCommit,
       });
       const bodies = renderMigrationBodies(orderedSteps(differences), {
         defaultSql: d.defaultSql,
@@ -244,6 +378,7 @@ async function runCase(
       await migrator.close();
     }
     if (!c.reviewOnly) await expectNoDifferences(config, c.after, `${c.name}: after upgrade`);
+    await expectRows(config, c.read?.sql, c.read?.afterUpgrade, `${c.name}: after upgrade`);
     const back = new Migrator(config);
     try {
       await back.downgrade("base");
@@ -251,9 +386,25 @@ async function runCase(
       await back.close();
     }
     await expectNoDifferences(config, c.before, `${c.name}: after downgrade`);
+    await expectRows(config, c.read?.sql, c.read?.afterDowngrade, `${c.name}: after downgrade`);
     return text;
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+}
+
+async function expectRows(
+  config: Awaited<ReturnType<typeof resolveConfig>>,
+  sql: string | undefined,
+  expected: Record<string, unknown>[] | undefined,
+  where: string,
+) {
+  if (sql === undefined) return;
+  const db = await openDriver(config.url!);
+  try {
+    assert.deepEqual(await db.query(sql), expected, `${where}: rows`);
+  } finally {
+    await db.close();
   }
 }
 

@@ -5,8 +5,15 @@
  * 1. autogenerate from an empty database to S1, write the migration file,
  *    `upgrade` it: the database reads back as S1 normalised, and comparing it
  *    with S1 finds nothing (what `check` does);
- * 2. autogenerate S1 → S2, upgrade: the database is S2, nothing differs;
+ * 2. autogenerate S1 → S2 (with the enum value rename hints the mutation
+ *    made), upgrade: the database is S2, nothing differs;
  * 3. downgrade the second migration: the database is S1 again.
+ *
+ * S2 changes enum values too: added at any position (half of them used at
+ * once, as a column's default: on PostgreSQL that needs `alterEnum`),
+ * removed, reordered, renamed with or without a hint. A migration that
+ * removes values runs on tables without rows (checked before the upgrade),
+ * so no row holds them.
  *
  * The generated files are real migration files run by the real migrator
  * (module loading included), and a sample of them passes `deno check`,
@@ -21,8 +28,10 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { applyEnumChange } from "../src/changes/enum_values.ts";
+import { quoteIdent } from "../src/dialects/_common/quote.ts";
 import { compareSchemas } from "../src/autogen/compare.ts";
-import { orderedSteps } from "../src/autogen/difference.ts";
+import { orderedSteps, type Step } from "../src/autogen/difference.ts";
 import type { NormalizedSchema } from "../src/autogen/normalize.ts";
 import { renderMigrationBodies } from "../src/autogen/render_migration.ts";
 import { AutogenSession } from "../src/autogen/session.ts";
@@ -68,11 +77,22 @@ const COVERAGE = {
     "dropColumn",
     "dropIndex",
     "dropTable",
+    "addEnumValue",
+    "alterEnum:remove",
+    "alterEnum:reorder",
+    "renameEnumValue",
   ],
-  postgres: ["alterColumn:comment", "alterTable", "dropConstraint", "dropEnum"],
-  soak: ["alterColumn:type", "dropConstraint"],
+  postgres: [
+    "alterColumn:comment",
+    "alterTable",
+    "dropConstraint",
+    "dropEnum",
+    // Values added by a type rebuild: a later step uses them before the commit.
+    "alterEnum:add",
+  ],
+  soak: ["alterColumn:type", "dropConstraint", "alterEnum:add+remove", "enum:add,then remove"],
 };
-/** Generated files checked with deno check/lint/fmt, per dialect. */
+/** Generated files checked with deno check/lint/fmt, per dialect (plus up to 4 that change enum values). */
 const SAMPLE = 6;
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -124,6 +144,7 @@ async function step(
   revision: string,
   parent: string | null,
   where: string,
+  renameEnumValues: Record<string, Record<string, string>> = {},
 ): Promise<NormalizedSchema> {
   const session = await AutogenSession.open(project.config);
   let normalized: NormalizedSchema;
@@ -138,12 +159,25 @@ async function step(
       declaredText: normalized.declaredText,
       normalizeExpr: dialect.autogen.normalizeExpr,
       implicitConstraintName: dialect.autogen.implicitConstraintName,
+      renameEnumValues,
+      enumValueUsableBeforeCommit: session.migrator.engine.capabilities.enumValueUsableBeforeCommit,
     });
     const steps = orderedSteps(differences);
+    const removing = enumKinds(current.schema, steps, project.kinds);
     for (const s of steps) {
       if (s.up?.kind === "alterColumn") {
         for (const k of Object.keys(s.up.patch)) project.kinds.add(`alterColumn:${k}`);
-      } else if (s.up) project.kinds.add(s.up.kind);
+      } else if (s.up && s.up.kind !== "alterEnum") project.kinds.add(s.up.kind);
+    }
+    // Values are removed only where no row can hold them.
+    for (const name of removing) {
+      for (const t of current.schema.tables) {
+        if (!t.columns.some((c) => c.type === `enum:${name}`)) continue;
+        const [row] = await (await session.driver()).query(
+          `SELECT count(*) AS n FROM ${quoteIdent(t.name)}`,
+        );
+        assert.equal(Number(row?.n), 0, `${where}: rows in "${t.name}" may hold a removed value`);
+      }
     }
     // Every difference the generator makes has an operation (none is only a note).
     const unsupported = steps.filter((s) => s.up === undefined && s.notes.length > 0);
@@ -206,6 +240,42 @@ async function expectSchema(project: Project, expected: NormalizedSchema, where:
   }
 }
 
+/**
+ * Records what each alterEnum does (`alterEnum:add`, `:remove`, `:reorder`,
+ * `:add+remove`) and whether values are added early and others removed late
+ * in one migration (`enum:add,then remove`), replaying the enum-value
+ * changes on the current lists.
+ *
+ * @returns The enums some change removes values from.
+ */
+function enumKinds(current: Schema, steps: readonly Step[], kinds: Set<string>): Set<string> {
+  const lists = new Map(current.enums.map((e) => [e.name, e.values]));
+  const removing = new Set<string>();
+  const added = new Set<string>();
+  for (const s of steps) {
+    const c = s.up;
+    if (
+      c?.kind !== "alterEnum" && c?.kind !== "addEnumValue" && c?.kind !== "renameEnumValue"
+    ) continue;
+    const before = lists.get(c.name)!;
+    const next = applyEnumChange(before, c)!;
+    if (next.removed.length > 0) removing.add(c.name);
+    const adds = next.values.some((v) => !before.includes(v));
+    if (c.kind === "alterEnum") {
+      if (next.removed.length > 0) kinds.add("alterEnum:remove");
+      if (adds) kinds.add("alterEnum:add");
+      if (adds && next.removed.length > 0) kinds.add("alterEnum:add+remove");
+      if (next.removed.length === 0 && next.values.length === before.length) {
+        kinds.add("alterEnum:reorder");
+      }
+    }
+    if (adds) added.add(c.name);
+    if (next.removed.length > 0 && added.has(c.name)) kinds.add("enum:add,then remove");
+    lists.set(c.name, next.values);
+  }
+  return removing;
+}
+
 async function runPair(
   dialect: "sqlite" | "postgres",
   seed: number,
@@ -216,7 +286,7 @@ async function runPair(
 ) {
   const rng = new Rng(seed);
   const { schema: s1, names } = randomSchema(rng, dialect);
-  const { schema: s2, edits } = mutateSchema(rng, s1, dialect, names);
+  const { schema: s2, edits, renameEnumValues } = mutateSchema(rng, s1, dialect, names);
   validateDeclared(s1, "s1.ts");
   validateDeclared(s2, "s2.ts");
   const dir = await Deno.makeTempDir({ prefix: "strata-autogen-" });
@@ -228,7 +298,14 @@ async function runPair(
     const label = `seed ${seed} on ${dialect} (reproduce: STRATA_AUTOGEN_SEED=${seed})`;
     try {
       const n1 = await step(project, s1, "r1", null, `${label}: empty -> S1`);
-      await step(project, s2, "r2", "r1", `${label}: S1 -> S2 (${edits.join("; ")})`);
+      await step(
+        project,
+        s2,
+        "r2",
+        "r1",
+        `${label}: S1 -> S2 (${edits.join("; ")})`,
+        renameEnumValues,
+      );
       const migrator = new Migrator(config);
       try {
         await migrator.downgrade("r1");
@@ -309,7 +386,9 @@ for (const dialect of ["sqlite", "postgres"] as const) {
         const missing = want.filter((k) => !kinds.has(k));
         assert.deepEqual(missing, [], `the generated migrations never made these changes`);
       }
-      await checkGenerated(texts.slice(0, SAMPLE));
+      // The first few, and a few more that change enum values.
+      const enumTexts = texts.slice(SAMPLE).filter((t) => /op\.(\w+EnumValue|alterEnum)\(/.test(t));
+      await checkGenerated([...texts.slice(0, SAMPLE), ...enumTexts.slice(0, 4)]);
     },
   });
 }

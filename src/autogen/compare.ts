@@ -6,8 +6,8 @@
  * no database, no dialect (dialect judgements arrive as functions in
  * {@linkcode CompareOptions}, as Atlas's `sqlx.Diff` asks its `DiffDriver`).
  *
- * What is compared: enums (added, dropped; changed values are reported but
- * not generated yet), tables (added, dropped, renamed by hint), columns
+ * What is compared: enums (added, dropped, values and their order, see
+ * `_compare_enum.ts`), tables (added, dropped, renamed by hint), columns
  * (type, nullability, default, comment, identity/autoincrement), primary
  * keys, indexes (by name: columns, uniqueness, predicate), unique and check
  * constraints and foreign keys (by name when the declared schema names them,
@@ -18,7 +18,7 @@
  */
 import type { Change } from "../changes/change.ts";
 import { UsageError } from "../errors.ts";
-import type { EnumType, Schema, Table } from "../schema/model.ts";
+import type { Schema, Table } from "../schema/model.ts";
 import {
   createForeignKeyChange,
   createIndexChange,
@@ -27,6 +27,9 @@ import {
   orderTables,
 } from "../schema/to_changes.ts";
 import { compareTable, type TableContext } from "./_compare_table.ts";
+import { compareEnums, enumValueDifference } from "./_compare_enum.ts";
+import { enumRenames, withRenamedDefaults } from "./_enum_hints.ts";
+import { enumUse, touchesEnum } from "./_enum_use.ts";
 import { type Difference, PHASE, type Step } from "./difference.ts";
 
 /** Options of {@linkcode compareSchemas}. */
@@ -62,6 +65,19 @@ export interface CompareOptions {
    * canonical text of the same expression.
    */
   declaredText?: ReadonlyMap<string, string>;
+  /**
+   * Enum value renames by enum, current value → declared value
+   * (`--rename-enum-value mood.sad:blue`).
+   */
+  renameEnumValues?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /**
+   * Whether a value `addEnumValue` adds can be used before the migration
+   * commits: the engine's `enumValueUsableBeforeCommit`. When not, and a
+   * later step of the migration uses the enum, values are added by
+   * `alterEnum` (a new type, usable at once) instead.
+   * @default {false}
+   */
+  enumValueUsableBeforeCommit?: boolean;
   /** How messages name the two sides. @default {{ from: "the database", to: "schema.ts" }} */
   labels?: { from: string; to: string };
 }
@@ -69,19 +85,16 @@ export interface CompareOptions {
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const pad = (n: number) => String(n).padStart(6, "0");
 
-function listText(values: readonly string[]): string {
-  return `[${values.map((v) => JSON.stringify(v)).join(", ")}]`;
-}
-
 /**
  * Compares the current schema with the declared one.
  *
- * @param from The current schema (database or replayed migrations).
+ * @param current The current schema (database or replayed migrations).
  * @param to The declared schema, normalised.
  * @param options Rename hints, declared constraint names, dialect judgements, labels.
  * @returns The differences, enums first, then tables by name.
- * @throws {UsageError} When a rename hint names a table or column that is not
- *   there (the old name in `from`, the new one in `to`), or one already in `from`.
+ * @throws {UsageError} When a rename hint names a table, column or enum value
+ *   that is not there (the old name in `from`, the new one in `to`), or one
+ *   already in `from`.
  *
  * @example A column added to the declared schema
  * ```ts
@@ -102,12 +115,21 @@ function listText(values: readonly string[]): string {
  * ```
  */
 export function compareSchemas(
-  from: Schema,
+  current: Schema,
   to: Schema,
   options: CompareOptions = {},
 ): Difference[] {
   const labels = options.labels ?? { from: "the database", to: "schema.ts" };
-  const out: Difference[] = [...compareEnums(from.enums, to.enums, labels)];
+  const valueRenames = enumRenames(
+    options.renameEnumValues ?? {},
+    current.enums,
+    to.enums,
+    labels,
+  );
+  const enums = compareEnums(current.enums, to.enums, valueRenames, labels);
+  // Defaults holding a renamed value hold the new one once the rename has run.
+  const from = withRenamedDefaults(current, valueRenames);
+  const out: Difference[] = [];
   const fromTables = new Map(from.tables.map((t) => [t.name, t]));
   const toTables = new Map(to.tables.map((t) => [t.name, t]));
   const renamed = new Map<string, string>(); // current → declared
@@ -187,6 +209,21 @@ export function compareSchemas(
     }
     out.push(...compareTable(f, t, columnRenames(f.name), ctx));
   }
+  // An enum's changed values: how depends on what the rest of the migration does.
+  const others = out.flatMap((d) => d.steps).flatMap((s) => (s.up ? [s.up] : []));
+  const enumDiffs = enums.map((e) => {
+    if (!("from" in e)) return e;
+    const use = enumUse(e, [from, to], (table, col) => {
+      const t = declaredName(table);
+      return [[t, col], [t, columnRenames(table).get(col) ?? col]];
+    });
+    return enumValueDifference(e, {
+      labels,
+      usableBeforeCommit: options.enumValueUsableBeforeCommit ?? false,
+      touched: others.some((c) => touchesEnum(c, use)),
+    });
+  });
+  out.unshift(...enumDiffs);
   if (options.declaredText) {
     for (const step of out.flatMap((d) => d.steps)) {
       if (step.up) step.up = withDeclaredText(step.up, options.declaredText);
@@ -214,71 +251,6 @@ function withDeclaredText(change: Change, texts: ReadonlyMap<string, string>): C
     default:
       return change;
   }
-}
-
-function compareEnums(
-  from: readonly EnumType[],
-  to: readonly EnumType[],
-  labels: { from: string; to: string },
-): Difference[] {
-  const out: Difference[] = [];
-  const names = [...new Set([...from, ...to].map((e) => e.name))].sort(cmp);
-  for (const name of names) {
-    const f = from.find((e) => e.name === name);
-    const t = to.find((e) => e.name === name);
-    if (f && t) {
-      if (f.values.join("\0") === t.values.join("\0")) continue;
-      out.push({
-        kind: "enum",
-        name,
-        messages: [
-          `enum "${name}": values are ${listText(f.values)} in ${labels.from}, ${
-            listText(t.values)
-          } in ${labels.to}`,
-        ],
-        steps: [{
-          phase: PHASE.enumCreate,
-          key: name,
-          down: [],
-          notes: [
-            `review: enum "${name}" has values ${listText(f.values)}; ${labels.to} says ` +
-            `${listText(t.values)}. Autogenerate cannot change enum values yet: ` +
-            "write the change by hand",
-          ],
-          downNotes: [],
-        }],
-      });
-    } else if (t) {
-      out.push({
-        kind: "enum",
-        name,
-        messages: [`enum "${name}": in ${labels.to} but not in ${labels.from}`],
-        steps: [{
-          phase: PHASE.enumCreate,
-          key: name,
-          up: { kind: "createEnum", name, values: [...t.values] },
-          down: [{ kind: "dropEnum", name }],
-          notes: [],
-          downNotes: [],
-        }],
-      });
-    } else if (f) {
-      out.push({
-        kind: "enum",
-        name,
-        messages: [`enum "${name}": in ${labels.from} but not in ${labels.to}`],
-        steps: [{
-          phase: PHASE.enumDrop,
-          key: name,
-          up: { kind: "dropEnum", name },
-          down: [{ kind: "createEnum", name, values: [...f.values] }],
-          notes: [],
-          downNotes: [],
-        }],
-      });
-    }
-  }
-  return out;
 }
 
 /**

@@ -50,6 +50,12 @@ export const AUTOGENERATE_OPTIONS: Record<string, OptionSpec> = {
     arg: "OLD:NEW",
     description: "with --autogenerate: table OLD was renamed to NEW",
   },
+  "rename-enum-value": {
+    type: "string",
+    multiple: true,
+    arg: "E.OLD:NEW",
+    description: "with --autogenerate: value OLD of enum E was renamed to NEW",
+  },
   ...SOURCE_OPTIONS,
 };
 
@@ -121,6 +127,7 @@ export async function diffProject(
     declaredText: normalized.declaredText,
     normalizeExpr: autogen.normalizeExpr,
     implicitConstraintName: autogen.implicitConstraintName,
+    enumValueUsableBeforeCommit: session.migrator.engine.capabilities.enumValueUsableBeforeCommit,
     labels: { from: current.label, to: schemaName },
   });
   return { current, differences, schemaName };
@@ -145,7 +152,24 @@ function renameHints(ctx: CommandContext) {
     }
     (renameColumns[m[1]!] ??= {})[m[2]!] = m[3]!;
   }
-  return { renameTables, renameColumns };
+  const renameEnumValues: Record<string, Record<string, string>> = {};
+  for (const hint of stringsOpt(ctx.values, "rename-enum-value")) {
+    // A value may hold dots and spaces; the enum name ends at the first dot.
+    const m = /^([^:.\s]+)\.([^:]+):([^:]+)$/.exec(hint.trim());
+    if (!m) {
+      throw new UsageError(`Cannot parse --rename-enum-value "${hint}"`, {
+        hint: "write ENUM.OLD:NEW, e.g. --rename-enum-value mood.sad:blue",
+      });
+    }
+    const values = (renameEnumValues[m[1]!] ??= {});
+    if (m[2]! in values) {
+      throw new UsageError(
+        `Cannot use --rename-enum-value "${hint}": "${m[1]}.${m[2]}" is renamed twice`,
+      );
+    }
+    values[m[2]!] = m[3]!;
+  }
+  return { renameTables, renameColumns, renameEnumValues };
 }
 
 /**

@@ -68,7 +68,7 @@ async function autogenerate(
   ctx: CommandContext,
 ): Promise<{ upgradeBody?: string; downgradeBody?: string; reviews?: number } | null> {
   if (!ctx.values.autogenerate) {
-    for (const flag of ["rename", "rename-table", "dev-url", "schema"]) {
+    for (const flag of ["rename", "rename-table", "rename-enum-value", "dev-url", "schema"]) {
       if (ctx.values[flag] !== undefined) {
         throw new UsageError(`--${flag} needs --autogenerate`);
       }
@@ -87,13 +87,16 @@ export const revisionCommand: CommandSpec = {
   name: "revision",
   summary: "Write a new migration file",
   usage: "revision -m MSG [--head REV] [--branch-label L] [--depends-on REV] [--rev-id ID] " +
-    "[--autogenerate [--rename T.OLD:NEW] [--rename-table OLD:NEW] [--dev-url URL]]",
+    "[--autogenerate [--rename T.OLD:NEW] [--rename-table OLD:NEW] [--rename-enum-value E.OLD:NEW] " +
+    "[--dev-url URL]]",
   description: [
     "The new revision's parent is the single head, or --head (use --head base to start a new branch).",
     "The file comes from the project's template: `template` in strata.json, else",
     "templates/migration.ts.tmpl if present (`strata init --template` writes one), else the built-in one.",
     "--autogenerate fills it with the difference between the database (at head) and the declared",
-    "schema; with nothing to do it writes no file.",
+    "schema; with nothing to do it writes no file. A rename looks like a drop and an add: say what",
+    "was renamed with --rename (columns), --rename-table and --rename-enum-value (enum values).",
+    "Enum values added, removed or reordered become addEnumValue / alterEnum calls.",
   ].join("\n"),
   options: {
     message: { type: "string", short: "m", arg: "MSG", description: "what the migration does" },
@@ -108,6 +111,7 @@ export const revisionCommand: CommandSpec = {
     'strata revision -m "add user bio"',
     'strata revision --autogenerate -m "add user bio"',
     'strata revision --autogenerate -m "rename" --rename users.name:full_name',
+    'strata revision --autogenerate -m "rename role" --rename-enum-value message_role.system:developer',
     'strata revision --autogenerate -m "add bio" --dev-url sqlite::memory:',
     'strata revision -m "start billing" --head base --branch-label billing',
     'strata revision -m "invoices" --head billing@head --depends-on ae10',
