@@ -30,6 +30,7 @@ import {
   type TestDb,
 } from "./_helpers.ts";
 import { createPgDatabase, hasPg } from "./_pg.ts";
+import { repeat, startSeed } from "./_tier.ts";
 
 type DialectName = "sqlite" | "postgres";
 
@@ -336,11 +337,17 @@ Deno.test("downgrade FROM:TO --sql matches a live downgrade (demo set)", async (
 // --- randomized op sequences (tests/_random_ops.ts) ---------------------------
 
 const RANDOM_SEED = Deno.env.get("STRATA_RANDOM_SEED");
-/** Seeds per dialect; `STRATA_OFFLINE_RANDOM_COUNT=N` runs more, `STRATA_RANDOM_SEED` one. */
-const RANDOM_COUNT = Number(
-  Deno.env.get("STRATA_OFFLINE_RANDOM_COUNT") ?? (RANDOM_SEED === undefined ? 6 : 1),
-);
-const RANDOM_FIRST = RANDOM_SEED === undefined ? 1 : Number(RANDOM_SEED);
+const RANDOM_FIRST = startSeed(1, "STRATA_RANDOM_SEED");
+
+/**
+ * Seeds per dialect (tests/_tier.ts): 6 on SQLite and 3 on PostgreSQL by default, 6 on both
+ * with `STRATA_SOAK=1`; `STRATA_OFFLINE_RANDOM_COUNT=N` sets it, `STRATA_RANDOM_SEED` alone
+ * runs that one seed.
+ */
+function randomCount(dialect: DialectName): number {
+  if (RANDOM_SEED !== undefined && !Deno.env.get("STRATA_OFFLINE_RANDOM_COUNT")) return 1;
+  return repeat(dialect === "sqlite" ? 6 : 3, 6, "STRATA_OFFLINE_RANDOM_COUNT");
+}
 const RANDOM_STEPS = 6;
 const RANDOM_OPS_URL = new URL("./_random_ops.ts", import.meta.url).href;
 
@@ -377,15 +384,16 @@ function randomMigrations(seed: number, dialect: DialectName): Record<string, st
 }
 
 for (const dialect of ["sqlite", "postgres"] as const) {
+  const count = randomCount(dialect);
   Deno.test({
     name: `--sql scripts of generated op sequences match live runs on ${dialect} ` +
-      `(${RANDOM_COUNT} seeds from ${RANDOM_FIRST}; upgrade, downgrade range, FROM:TO)`,
+      `(${count} seeds from ${RANDOM_FIRST}; upgrade, downgrade range, FROM:TO)`,
     ignore: dialect === "postgres" && !hasPg(),
     async fn() {
       const root = await Deno.makeTempDir({ prefix: "strata-offline-random-" });
       const lab = new Lab(dialect, root);
       try {
-        for (let seed = RANDOM_FIRST; seed < RANDOM_FIRST + RANDOM_COUNT; seed++) {
+        for (let seed = RANDOM_FIRST; seed < RANDOM_FIRST + count; seed++) {
           const files = randomMigrations(seed, dialect);
           lab.dir = join(root, `seed-${seed}`);
           await Deno.mkdir(join(lab.dir, "migrations"), { recursive: true });
