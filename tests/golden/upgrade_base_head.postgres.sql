@@ -24,7 +24,7 @@ CREATE TABLE users (
 );
 INSERT INTO strata_version (version_num) VALUES ('3c0a1f9e2b71');
 INSERT INTO strata_history (revision, direction, duration_ms, checksum, strata_version) VALUES
-  ('3c0a1f9e2b71', 'up', NULL, 'crc32:d72bd66e', '0.1.0');
+  ('3c0a1f9e2b71', 'up', NULL, 'crc32:4ea41a27', '0.1.0');
 COMMIT;
 
 -- Running upgrade 3c0a1f9e2b71 -> 5e8d2a4c7f10: create conversations
@@ -37,7 +37,7 @@ CREATE TABLE conversations (
 );
 UPDATE strata_version SET version_num = '5e8d2a4c7f10' WHERE version_num = '3c0a1f9e2b71';
 INSERT INTO strata_history (revision, direction, duration_ms, checksum, strata_version) VALUES
-  ('5e8d2a4c7f10', 'up', NULL, 'crc32:eba0aaf2', '0.1.0');
+  ('5e8d2a4c7f10', 'up', NULL, 'crc32:93d9c0ea', '0.1.0');
 COMMIT;
 
 -- Running upgrade 5e8d2a4c7f10 -> 7a41c9d05e36: create messages
@@ -55,7 +55,7 @@ ALTER TABLE messages ADD CONSTRAINT fk_messages_conversation FOREIGN KEY (conver
 CREATE INDEX ix_messages_conversation_created ON messages (conversation_id, created_at);
 UPDATE strata_version SET version_num = '7a41c9d05e36' WHERE version_num = '5e8d2a4c7f10';
 INSERT INTO strata_history (revision, direction, duration_ms, checksum, strata_version) VALUES
-  ('7a41c9d05e36', 'up', NULL, 'crc32:2cc6885e', '0.1.0');
+  ('7a41c9d05e36', 'up', NULL, 'crc32:007ef42b', '0.1.0');
 COMMIT;
 
 -- Running upgrade 7a41c9d05e36 -> 9b6e03f18c2d: add user bio
@@ -64,7 +64,7 @@ ALTER TABLE users ADD COLUMN bio text;
 CREATE INDEX ix_users_name ON users (name);
 UPDATE strata_version SET version_num = '9b6e03f18c2d' WHERE version_num = '7a41c9d05e36';
 INSERT INTO strata_history (revision, direction, duration_ms, checksum, strata_version) VALUES
-  ('9b6e03f18c2d', 'up', NULL, 'crc32:c674b837', '0.1.0');
+  ('9b6e03f18c2d', 'up', NULL, 'crc32:c99425d2', '0.1.0');
 COMMIT;
 
 -- Running upgrade 7a41c9d05e36 -> d14f8e2b6a95: add user status
@@ -75,7 +75,7 @@ ALTER TABLE users ALTER COLUMN status SET DEFAULT 'active';
 ALTER TABLE users ALTER COLUMN status SET NOT NULL;
 INSERT INTO strata_version (version_num) VALUES ('d14f8e2b6a95');
 INSERT INTO strata_history (revision, direction, duration_ms, checksum, strata_version) VALUES
-  ('d14f8e2b6a95', 'up', NULL, 'crc32:92c4c407', '0.1.0');
+  ('d14f8e2b6a95', 'up', NULL, 'crc32:f91217e1', '0.1.0');
 COMMIT;
 
 -- Running upgrade 9b6e03f18c2d, d14f8e2b6a95 -> 2f7c5d9a0b84: merge bio and status
@@ -84,7 +84,7 @@ DELETE FROM strata_version WHERE version_num = '9b6e03f18c2d';
 DELETE FROM strata_version WHERE version_num = 'd14f8e2b6a95';
 INSERT INTO strata_version (version_num) VALUES ('2f7c5d9a0b84');
 INSERT INTO strata_history (revision, direction, duration_ms, checksum, strata_version) VALUES
-  ('2f7c5d9a0b84', 'up', NULL, 'crc32:37d209cb', '0.1.0');
+  ('2f7c5d9a0b84', 'up', NULL, 'crc32:ac530bb2', '0.1.0');
 COMMIT;
 
 -- Running upgrade 2f7c5d9a0b84 -> b85a7e1c4d20: seed system users and welcome conversation
@@ -97,7 +97,7 @@ INSERT INTO messages (conversation_id, author_id, body) SELECT c.id, u.id, 'Welc
 UPDATE messages SET role = 'system' WHERE body = 'Welcome to the chat!';
 UPDATE strata_version SET version_num = 'b85a7e1c4d20' WHERE version_num = '2f7c5d9a0b84';
 INSERT INTO strata_history (revision, direction, duration_ms, checksum, strata_version) VALUES
-  ('b85a7e1c4d20', 'up', NULL, 'crc32:805f57f6', '0.1.0');
+  ('b85a7e1c4d20', 'up', NULL, 'crc32:db4b7593', '0.1.0');
 COMMIT;
 
 -- Running upgrade b85a7e1c4d20 -> e3a90c6b1f57: import canned replies from JSON files
@@ -113,5 +113,5 @@ INSERT INTO canned_replies (slug, title, body) VALUES
   ('greeting', 'Greeting', 'Hi! How can I help you today?');
 UPDATE strata_version SET version_num = 'e3a90c6b1f57' WHERE version_num = 'b85a7e1c4d20';
 INSERT INTO strata_history (revision, direction, duration_ms, checksum, strata_version) VALUES
-  ('e3a90c6b1f57', 'up', NULL, 'crc32:f8914e55', '0.1.0');
+  ('e3a90c6b1f57', 'up', NULL, 'crc32:eecb58b0', '0.1.0');
 COMMIT;

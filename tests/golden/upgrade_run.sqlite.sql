@@ -24,7 +24,7 @@ CREATE TABLE users (
   created_at TIMESTAMP TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP
 );
 INSERT INTO strata_version (version_num) VALUES ('3c0a1f9e2b71');
-INSERT INTO strata_history (revision, direction, duration_ms, checksum, strata_version) VALUES ('3c0a1f9e2b71', 'up', NULL, 'crc32:d72bd66e', '0.1.0');
+INSERT INTO strata_history (revision, direction, duration_ms, checksum, strata_version) VALUES ('3c0a1f9e2b71', 'up', NULL, 'crc32:4ea41a27', '0.1.0');
 
 -- Running upgrade 3c0a1f9e2b71 -> 5e8d2a4c7f10: create conversations
 CREATE TABLE conversations (
@@ -34,7 +34,7 @@ CREATE TABLE conversations (
   created_at TIMESTAMP TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP
 );
 UPDATE strata_version SET version_num = '5e8d2a4c7f10' WHERE version_num = '3c0a1f9e2b71';
-INSERT INTO strata_history (revision, direction, duration_ms, checksum, strata_version) VALUES ('5e8d2a4c7f10', 'up', NULL, 'crc32:eba0aaf2', '0.1.0');
+INSERT INTO strata_history (revision, direction, duration_ms, checksum, strata_version) VALUES ('5e8d2a4c7f10', 'up', NULL, 'crc32:93d9c0ea', '0.1.0');
 
 -- Running upgrade 5e8d2a4c7f10 -> 7a41c9d05e36: create messages
 CREATE TABLE IF NOT EXISTS _strata_enums (name TEXT NOT NULL PRIMARY KEY, vals TEXT NOT NULL);
@@ -69,13 +69,13 @@ INSERT INTO temp._strata_fk_check (violations) SELECT count(*) FROM (SELECT 1 FR
 DROP TABLE temp._strata_fk_check;
 CREATE INDEX ix_messages_conversation_created ON messages (conversation_id, created_at);
 UPDATE strata_version SET version_num = '7a41c9d05e36' WHERE version_num = '5e8d2a4c7f10';
-INSERT INTO strata_history (revision, direction, duration_ms, checksum, strata_version) VALUES ('7a41c9d05e36', 'up', NULL, 'crc32:2cc6885e', '0.1.0');
+INSERT INTO strata_history (revision, direction, duration_ms, checksum, strata_version) VALUES ('7a41c9d05e36', 'up', NULL, 'crc32:007ef42b', '0.1.0');
 
 -- Running upgrade 7a41c9d05e36 -> 9b6e03f18c2d: add user bio
 ALTER TABLE users ADD COLUMN bio TEXT;
 CREATE INDEX ix_users_name ON users (name);
 UPDATE strata_version SET version_num = '9b6e03f18c2d' WHERE version_num = '7a41c9d05e36';
-INSERT INTO strata_history (revision, direction, duration_ms, checksum, strata_version) VALUES ('9b6e03f18c2d', 'up', NULL, 'crc32:c674b837', '0.1.0');
+INSERT INTO strata_history (revision, direction, duration_ms, checksum, strata_version) VALUES ('9b6e03f18c2d', 'up', NULL, 'crc32:c99425d2', '0.1.0');
 
 -- Running upgrade 7a41c9d05e36 -> d14f8e2b6a95: add user status
 ALTER TABLE users ADD COLUMN status VARCHAR(16);
@@ -102,13 +102,13 @@ CREATE TEMP TABLE IF NOT EXISTS _strata_fk_check (violations INTEGER CONSTRAINT 
 INSERT INTO temp._strata_fk_check (violations) SELECT count(*) FROM (SELECT 1 FROM pragma_foreign_key_check('users') UNION ALL SELECT 1 FROM pragma_foreign_key_check('conversations') UNION ALL SELECT 1 FROM pragma_foreign_key_check('messages'));
 DROP TABLE temp._strata_fk_check;
 INSERT INTO strata_version (version_num) VALUES ('d14f8e2b6a95');
-INSERT INTO strata_history (revision, direction, duration_ms, checksum, strata_version) VALUES ('d14f8e2b6a95', 'up', NULL, 'crc32:92c4c407', '0.1.0');
+INSERT INTO strata_history (revision, direction, duration_ms, checksum, strata_version) VALUES ('d14f8e2b6a95', 'up', NULL, 'crc32:f91217e1', '0.1.0');
 
 -- Running upgrade 9b6e03f18c2d, d14f8e2b6a95 -> 2f7c5d9a0b84: merge bio and status
 DELETE FROM strata_version WHERE version_num = '9b6e03f18c2d';
 DELETE FROM strata_version WHERE version_num = 'd14f8e2b6a95';
 INSERT INTO strata_version (version_num) VALUES ('2f7c5d9a0b84');
-INSERT INTO strata_history (revision, direction, duration_ms, checksum, strata_version) VALUES ('2f7c5d9a0b84', 'up', NULL, 'crc32:37d209cb', '0.1.0');
+INSERT INTO strata_history (revision, direction, duration_ms, checksum, strata_version) VALUES ('2f7c5d9a0b84', 'up', NULL, 'crc32:ac530bb2', '0.1.0');
 
 -- Running upgrade 2f7c5d9a0b84 -> b85a7e1c4d20: seed system users and welcome conversation
 INSERT INTO users (email, name, is_active, status) VALUES ('system@chat.example', 'System', 1, 'active');
@@ -117,7 +117,7 @@ INSERT INTO conversations (title, created_by) SELECT 'Welcome', id FROM users WH
 INSERT INTO messages (conversation_id, author_id, body) SELECT c.id, u.id, 'Welcome to the chat!' FROM conversations c, users u WHERE c.title = 'Welcome' AND u.email = 'system@chat.example';
 UPDATE messages SET role = 'system' WHERE body = 'Welcome to the chat!';
 UPDATE strata_version SET version_num = 'b85a7e1c4d20' WHERE version_num = '2f7c5d9a0b84';
-INSERT INTO strata_history (revision, direction, duration_ms, checksum, strata_version) VALUES ('b85a7e1c4d20', 'up', NULL, 'crc32:805f57f6', '0.1.0');
+INSERT INTO strata_history (revision, direction, duration_ms, checksum, strata_version) VALUES ('b85a7e1c4d20', 'up', NULL, 'crc32:db4b7593', '0.1.0');
 
 -- Running upgrade b85a7e1c4d20 -> e3a90c6b1f57: import canned replies from JSON files
 CREATE TABLE canned_replies (
@@ -129,6 +129,6 @@ INSERT INTO canned_replies (slug, title, body) VALUES ('closing', 'Closing', 'Gl
 INSERT INTO canned_replies (slug, title, body) VALUES ('escalate', 'Escalate', 'I''m passing this to a colleague who can help further.');
 INSERT INTO canned_replies (slug, title, body) VALUES ('greeting', 'Greeting', 'Hi! How can I help you today?');
 UPDATE strata_version SET version_num = 'e3a90c6b1f57' WHERE version_num = 'b85a7e1c4d20';
-INSERT INTO strata_history (revision, direction, duration_ms, checksum, strata_version) VALUES ('e3a90c6b1f57', 'up', NULL, 'crc32:f8914e55', '0.1.0');
+INSERT INTO strata_history (revision, direction, duration_ms, checksum, strata_version) VALUES ('e3a90c6b1f57', 'up', NULL, 'crc32:eecb58b0', '0.1.0');
 
 COMMIT;
