@@ -1,12 +1,15 @@
 /**
  * Test utilities shared by the end-to-end tests (one module, as dbmate's
- * `pkg/dbtest`): run the CLI as a subprocess, make throwaway projects, read
- * databases directly, and run one test body on every database.
+ * `pkg/dbtest`): run the CLI in this process or as a subprocess, make
+ * throwaway projects, read databases directly, and run one test body on every
+ * database.
  *
  * @module
  */
 import { DatabaseSync } from "node:sqlite";
 import { join, resolve } from "node:path";
+import { main } from "../src/cli/main.ts";
+import { Output, type Writer } from "../src/cli/output.ts";
 import { createPgDatabase, hasPg } from "./_pg.ts";
 
 /** The repository root. */
@@ -23,16 +26,29 @@ export interface CliResult {
   stderr: string;
 }
 
+/** What both CLI runners accept. */
+export interface CliOptions {
+  /** Working directory. @default {ROOT} */
+  cwd?: string;
+  /** The whole environment besides `NO_COLOR=1` (nothing is inherited from this process). */
+  env?: Record<string, string>;
+}
+
+/** Runs `strata ARGS` one way or the other: {@linkcode runCli} or {@linkcode runCliInProcess}. */
+export type CliRunner = (args: string[], options?: CliOptions) => Promise<CliResult>;
+
 /**
  * Runs `strata ARGS` as a subprocess (`deno run -A main.ts` or a given entry).
+ * Use it where a process of its own matters: kills, several processes at once,
+ * the bundle, the real entry point; otherwise {@linkcode runCliInProcess}.
  *
  * @param args CLI arguments.
- * @param options Working directory, extra environment, entry file.
+ * @param options Working directory, the environment, entry file.
  * @returns Exit code and output.
  */
 export async function runCli(
   args: string[],
-  options: { cwd?: string; env?: Record<string, string>; entry?: string } = {},
+  options: CliOptions & { entry?: string } = {},
 ): Promise<CliResult> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-all", "--no-check", options.entry ?? MAIN, ...args],
@@ -44,6 +60,55 @@ export async function runCli(
   }).output();
   const dec = new TextDecoder();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+/** Collects the bytes written to one output stream. */
+class Capture implements Writer {
+  #chunks: Uint8Array[] = [];
+
+  writeSync(data: Uint8Array): number {
+    this.#chunks.push(data.slice());
+    return data.length;
+  }
+
+  text(): string {
+    const all = new Uint8Array(this.#chunks.reduce((n, c) => n + c.length, 0));
+    let at = 0;
+    for (const c of this.#chunks) {
+      all.set(c, at);
+      at += c.length;
+    }
+    return new TextDecoder().decode(all);
+  }
+}
+
+/**
+ * Runs `strata ARGS` in this process through `main(argv, { out, env, cwd })`,
+ * with the same options and result as {@linkcode runCli}, so a case can
+ * switch between them; far cheaper than a subprocess.
+ *
+ * Two rules keep in-process runs honest. Migration modules stay cached by URL
+ * for the life of the test module, so a case that changes a migration's text
+ * must write it under a new path (a fresh {@linkcode makeProject}, or a new
+ * file name). The working directory and environment are passed, never set
+ * (no `Deno.chdir`, no `Deno.env.set`): other tests share the process.
+ *
+ * @param args CLI arguments.
+ * @param options Working directory and the environment.
+ * @returns Exit code and output.
+ */
+export async function runCliInProcess(
+  args: string[],
+  options: CliOptions = {},
+): Promise<CliResult> {
+  const stdout = new Capture();
+  const stderr = new Capture();
+  const code = await main(args, {
+    out: new Output(stdout, stderr),
+    env: { NO_COLOR: "1", ...options.env },
+    cwd: options.cwd ?? ROOT,
+  });
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
 }
 
 /**

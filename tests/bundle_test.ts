@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { makeProject, ROOT, runCli, sqliteTestDb } from "./_helpers.ts";
+import { makeProject, ROOT, runCli, runCliInProcess, sqliteTestDb } from "./_helpers.ts";
 
 /** Builds the bundle into `dir` exactly as `deno task bundle` does, with another output path. */
 async function buildBundle(dir: string): Promise<string> {
@@ -30,8 +30,9 @@ Deno.test("bundle: the single-file CLI upgrades, reports, writes --sql and downg
     const db = sqliteTestDb(dbPath);
     const bundled = (...args: string[]) =>
       runCli(["-u", `sqlite:${dbPath}`, ...args], { cwd: p.dir, entry: bundle });
+    // The reference: the CLI from source, in this process.
     const fromSource = (...args: string[]) =>
-      runCli(["-u", `sqlite:${dbPath}`, ...args], { cwd: p.dir });
+      runCliInProcess(["-u", `sqlite:${dbPath}`, ...args], { cwd: p.dir });
 
     // The head as the source CLI sees it; the bundle must agree.
     const sourceHeads = await fromSource("heads");
