@@ -89,8 +89,10 @@ Deno.test("upgrade --backup copies the SQLite file first; the copy is at the pre
   }
 });
 
-Deno.test("upgrade --backup on PostgreSQL refuses before changing anything", async () => {
-  if (!hasPg()) return;
+Deno.test({
+  name: "upgrade --backup on PostgreSQL refuses before changing anything",
+  ignore: !hasPg(),
+}, async () => {
   const p = await makeProject(FILES);
   const pg = await createPgDatabase("backup");
   try {

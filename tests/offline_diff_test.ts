@@ -26,6 +26,7 @@ import {
   migrationSource,
   pgTestDb,
   runCli,
+  runCliInProcess,
   sqliteTestDb,
   type TestDb,
 } from "./_helpers.ts";
@@ -106,17 +107,19 @@ class Lab {
   }
 
   /**
-   * The offline script for `upgrade|downgrade RANGE --sql`: through the CLI
-   * (as a DBA runs it) or, with `inProcess`, by calling the same
-   * {@linkcode Migrator.offline} directly (faster, for many generated cases).
+   * The offline script for `upgrade|downgrade RANGE --sql`: through the CLI's
+   * `main()` in this process (as a DBA runs it; offline_golden_test.ts shows
+   * the real entry point writes the same bytes) or, with `direct`, by
+   * calling the same {@linkcode Migrator.offline} directly (for many
+   * generated cases).
    */
   async script(
     command: "upgrade" | "downgrade",
     range: string,
-    options: { inProcess?: boolean; transactionPer?: "migration" | "run" } = {},
+    options: { direct?: boolean; transactionPer?: "migration" | "run" } = {},
   ): Promise<string> {
     const per = options.transactionPer ?? "migration";
-    if (options.inProcess) {
+    if (options.direct) {
       const config = await resolveConfig({ dir: join(this.dir, "migrations") }, {}, this.dir);
       const migrator = new Migrator(config, { dialect: this.dialect });
       return await migrator.offline(command === "upgrade" ? "up" : "down", range, {
@@ -124,7 +127,7 @@ class Lab {
       });
     }
     const args = [command, range, "--sql", "--dialect", this.dialect, "--transaction-per", per];
-    const r = await runCli(args, { cwd: this.dir });
+    const r = await runCliInProcess(args, { cwd: this.dir });
     assert.equal(r.code, 0, `strata ${args.join(" ")}: ${r.stderr}`);
     return r.stdout;
   }
@@ -425,13 +428,15 @@ for (const dialect of ["sqlite", "postgres"] as const) {
 async function randomCase(lab: Lab, seed: number): Promise<void> {
   const [a, b] = await lab.dbs(2) as [Db, Db];
   const script = (command: "upgrade" | "downgrade", range: string) =>
-    lab.script(command, range, { inProcess: true });
+    lab.script(command, range, { direct: true });
   const head = randomRevision(seed, RANDOM_STEPS - 1);
   const mid = randomRevision(seed, seed % (RANDOM_STEPS - 1)); // below head
 
   const [up] = await Promise.all([script("upgrade", "head"), lab.live(a, "upgrade", "head")]);
   await lab.run(b, up);
   await assertSame(a, b, `seed ${seed}: upgrade base:head`);
+  // Both really moved (equal but untouched databases would pass assertSame).
+  assert.deepEqual(await b.versions(), [head], `seed ${seed}: upgrade base:head`);
 
   const [down] = await Promise.all([
     script("downgrade", `${head}:${mid}`),
@@ -439,6 +444,7 @@ async function randomCase(lab: Lab, seed: number): Promise<void> {
   ]);
   await lab.run(b, down);
   await assertSame(a, b, `seed ${seed}: downgrade ${head}:${mid}`);
+  assert.deepEqual(await b.versions(), [mid], `seed ${seed}: downgrade ${head}:${mid}`);
 
   const [again] = await Promise.all([
     script("upgrade", `${mid}:head`),
@@ -446,6 +452,7 @@ async function randomCase(lab: Lab, seed: number): Promise<void> {
   ]);
   await lab.run(b, again);
   await assertSame(a, b, `seed ${seed}: upgrade ${mid}:head`);
+  assert.deepEqual(await b.versions(), [head], `seed ${seed}: upgrade ${mid}:head`);
 
   const [all] = await Promise.all([
     script("downgrade", "head:base"),
@@ -453,6 +460,7 @@ async function randomCase(lab: Lab, seed: number): Promise<void> {
   ]);
   await lab.run(b, all);
   await assertSame(a, b, `seed ${seed}: downgrade head:base`);
+  assert.deepEqual(await b.versions(), [], `seed ${seed}: downgrade head:base`);
 }
 
 // --- branches and merges ------------------------------------------------------
