@@ -8,6 +8,7 @@
  */
 import { DatabaseSync } from "node:sqlite";
 import { join, resolve } from "node:path";
+import { format } from "node:util";
 import { main } from "../src/cli/main.ts";
 import { Output, type Writer } from "../src/cli/output.ts";
 import { createPgDatabase, hasPg } from "./_pg.ts";
@@ -82,10 +83,46 @@ class Capture implements Writer {
   }
 }
 
+/** The output of the in-process runs under way. */
+const activeRuns = new Set<{ stdout: Capture; stderr: Capture }>();
+let savedConsole: Pick<Console, "log" | "info" | "debug" | "error" | "warn"> | undefined;
+
+/**
+ * Sends `console.*` output to the runs under way while any is, as a subprocess
+ * would print it: a stray `console.error` from Strata or a library must show
+ * in what the case asserts on, not only in the test log.
+ */
+function captureConsole(run: { stdout: Capture; stderr: Capture }): () => void {
+  if (activeRuns.size === 0) {
+    const { log, info, debug, error, warn } = console;
+    savedConsole = { log, info, debug, error, warn };
+    const to = (stream: "stdout" | "stderr") => (...data: unknown[]) => {
+      const bytes = new TextEncoder().encode(format(...data) + "\n");
+      for (const r of activeRuns) r[stream].writeSync(bytes);
+    };
+    Object.assign(console, {
+      log: to("stdout"),
+      info: to("stdout"),
+      debug: to("stdout"),
+      error: to("stderr"),
+      warn: to("stderr"),
+    });
+  }
+  activeRuns.add(run);
+  return () => {
+    activeRuns.delete(run);
+    if (activeRuns.size === 0 && savedConsole) {
+      Object.assign(console, savedConsole);
+      savedConsole = undefined;
+    }
+  };
+}
+
 /**
  * Runs `strata ARGS` in this process through `main(argv, { out, env, cwd })`,
  * with the same options and result as {@linkcode runCli}, so a case can
- * switch between them; far cheaper than a subprocess.
+ * switch between them; far cheaper than a subprocess. `console.*` output
+ * during the run counts as the run's output, as it would in a subprocess.
  *
  * Two rules keep in-process runs honest. Migration modules stay cached by URL
  * for the life of the test module, so a case that changes a migration's text
@@ -101,14 +138,19 @@ export async function runCliInProcess(
   args: string[],
   options: CliOptions = {},
 ): Promise<CliResult> {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await main(args, {
-    out: new Output(stdout, stderr),
-    env: { NO_COLOR: "1", ...options.env },
-    cwd: options.cwd ?? ROOT,
-  });
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
+  const run = { stdout: new Capture(), stderr: new Capture() };
+  const release = captureConsole(run);
+  let code: number;
+  try {
+    code = await main(args, {
+      out: new Output(run.stdout, run.stderr),
+      env: { NO_COLOR: "1", ...options.env },
+      cwd: options.cwd ?? ROOT,
+    });
+  } finally {
+    release();
+  }
+  return { code, stdout: run.stdout.text(), stderr: run.stderr.text() };
 }
 
 /**
