@@ -1,13 +1,17 @@
 /**
  * Test utilities shared by the end-to-end tests (one module, as dbmate's
- * `pkg/dbtest`): run the CLI as a subprocess, make throwaway projects, read
- * databases directly, and run one test body on every database.
+ * `pkg/dbtest`): run the CLI in this process or as a subprocess, make
+ * throwaway projects, read databases directly, and run one test body on every
+ * database.
  *
  * @module
  */
 import { DatabaseSync } from "node:sqlite";
 import { buildBundle as buildSplitBundle } from "../scripts/bundle.ts";
 import { join, resolve } from "node:path";
+import { format } from "node:util";
+import { main } from "../src/cli/main.ts";
+import { Output, type Writer } from "../src/cli/output.ts";
 import { createPgDatabase, hasPg } from "./_pg.ts";
 
 /** The repository root. */
@@ -24,16 +28,29 @@ export interface CliResult {
   stderr: string;
 }
 
+/** What both CLI runners accept. */
+export interface CliOptions {
+  /** Working directory. @default {ROOT} */
+  cwd?: string;
+  /** The whole environment besides `NO_COLOR=1` (nothing is inherited from this process). */
+  env?: Record<string, string>;
+}
+
+/** Runs `strata ARGS` one way or the other: {@linkcode runCli} or {@linkcode runCliInProcess}. */
+export type CliRunner = (args: string[], options?: CliOptions) => Promise<CliResult>;
+
 /**
  * Runs `strata ARGS` as a subprocess (`deno run -A main.ts` or a given entry).
+ * Use it where a process of its own matters: kills, several processes at once,
+ * the bundle, the real entry point; otherwise {@linkcode runCliInProcess}.
  *
  * @param args CLI arguments.
- * @param options Working directory, extra environment, entry file.
+ * @param options Working directory, the environment, entry file.
  * @returns Exit code and output.
  */
 export function runCli(
   args: string[],
-  options: { cwd?: string; env?: Record<string, string>; entry?: string } = {},
+  options: CliOptions & { entry?: string } = {},
 ): Promise<CliResult> {
   return runCommand(Deno.execPath(), [
     "run",
@@ -68,6 +85,96 @@ export async function runCommand(
   }).output();
   const dec = new TextDecoder();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+/** Collects the bytes written to one output stream. */
+class Capture implements Writer {
+  #chunks: Uint8Array[] = [];
+
+  writeSync(data: Uint8Array): number {
+    this.#chunks.push(data.slice());
+    return data.length;
+  }
+
+  text(): string {
+    const all = new Uint8Array(this.#chunks.reduce((n, c) => n + c.length, 0));
+    let at = 0;
+    for (const c of this.#chunks) {
+      all.set(c, at);
+      at += c.length;
+    }
+    return new TextDecoder().decode(all);
+  }
+}
+
+/** The output of the in-process runs under way. */
+const activeRuns = new Set<{ stdout: Capture; stderr: Capture }>();
+let savedConsole: Pick<Console, "log" | "info" | "debug" | "error" | "warn"> | undefined;
+
+/**
+ * Sends `console.*` output to the runs under way while any is, as a subprocess
+ * would print it: a stray `console.error` from Strata or a library must show
+ * in what the case asserts on, not only in the test log.
+ */
+function captureConsole(run: { stdout: Capture; stderr: Capture }): () => void {
+  if (activeRuns.size === 0) {
+    const { log, info, debug, error, warn } = console;
+    savedConsole = { log, info, debug, error, warn };
+    const to = (stream: "stdout" | "stderr") => (...data: unknown[]) => {
+      const bytes = new TextEncoder().encode(format(...data) + "\n");
+      for (const r of activeRuns) r[stream].writeSync(bytes);
+    };
+    Object.assign(console, {
+      log: to("stdout"),
+      info: to("stdout"),
+      debug: to("stdout"),
+      error: to("stderr"),
+      warn: to("stderr"),
+    });
+  }
+  activeRuns.add(run);
+  return () => {
+    activeRuns.delete(run);
+    if (activeRuns.size === 0 && savedConsole) {
+      Object.assign(console, savedConsole);
+      savedConsole = undefined;
+    }
+  };
+}
+
+/**
+ * Runs `strata ARGS` in this process through `main(argv, { out, env, cwd })`,
+ * with the same options and result as {@linkcode runCli}, so a case can
+ * switch between them; far cheaper than a subprocess. `console.*` output
+ * during the run counts as the run's output, as it would in a subprocess.
+ *
+ * Two rules keep in-process runs honest. Migration modules stay cached by URL
+ * for the life of the test module, so a case that changes a migration's text
+ * must write it under a new path (a fresh {@linkcode makeProject}, or a new
+ * file name). The working directory and environment are passed, never set
+ * (no `Deno.chdir`, no `Deno.env.set`): other tests share the process.
+ *
+ * @param args CLI arguments.
+ * @param options Working directory and the environment.
+ * @returns Exit code and output.
+ */
+export async function runCliInProcess(
+  args: string[],
+  options: CliOptions = {},
+): Promise<CliResult> {
+  const run = { stdout: new Capture(), stderr: new Capture() };
+  const release = captureConsole(run);
+  let code: number;
+  try {
+    code = await main(args, {
+      out: new Output(run.stdout, run.stderr),
+      env: { NO_COLOR: "1", ...options.env },
+      cwd: options.cwd ?? ROOT,
+    });
+  } finally {
+    release();
+  }
+  return { code, stdout: run.stdout.text(), stderr: run.stderr.text() };
 }
 
 /**

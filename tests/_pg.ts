@@ -43,7 +43,9 @@ export async function createPgDatabase(
 ): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
   if (!PG_URL) throw new Error("no STRATA_TEST_PG_URL");
   const { default: postgres } = await import("npm:postgres@3.4.9");
-  const name = `strata_${prefix}_${Deno.pid}_${Date.now().toString(36)}_${counter++}`.toLowerCase();
+  // Unique across test modules run in parallel in one process (same pid, separate counters).
+  const unique = `${Date.now().toString(36)}_${counter++}_${crypto.randomUUID().slice(0, 6)}`;
+  const name = `strata_${prefix}_${Deno.pid}_${unique}`.toLowerCase();
   const admin = postgres(PG_URL, { max: 1, onnotice: () => {} });
   await admin.unsafe(`CREATE DATABASE ${name}`);
   await admin.end();

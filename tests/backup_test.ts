@@ -2,11 +2,17 @@
  * `upgrade --backup` (issue 5): on a SQLite file it first writes a
  * consistent copy beside the database (VACUUM INTO), prints its path, and the
  * copy opens at the previous revision; restoring it as the README says brings
- * the database back.
+ * the database back. The CLI runs in this process (`main()`).
  */
 import assert from "node:assert/strict";
 import { basename, dirname, join } from "node:path";
-import { makeProject, migrationSource, pgTestDb, runCli, sqliteTestDb } from "./_helpers.ts";
+import {
+  makeProject,
+  migrationSource,
+  pgTestDb,
+  runCliInProcess,
+  sqliteTestDb,
+} from "./_helpers.ts";
 import { createPgDatabase, hasPg } from "./_pg.ts";
 
 const A1 = "a1a1a1a1a1a1";
@@ -35,7 +41,7 @@ Deno.test("upgrade --backup copies the SQLite file first; the copy is at the pre
   try {
     const path = join(p.dir, "app.db");
     const db = sqliteTestDb(path);
-    const cli = (...args: string[]) => runCli(["-u", db.url, ...args], { cwd: p.dir });
+    const cli = (...args: string[]) => runCliInProcess(["-u", db.url, ...args], { cwd: p.dir });
 
     let r = await cli("upgrade", A1);
     assert.equal(r.code, 0, r.stderr);
@@ -83,21 +89,25 @@ Deno.test("upgrade --backup copies the SQLite file first; the copy is at the pre
   }
 });
 
-Deno.test("upgrade --backup on PostgreSQL refuses before changing anything", async () => {
-  if (!hasPg()) return;
+Deno.test({
+  name: "upgrade --backup on PostgreSQL refuses before changing anything",
+  ignore: !hasPg(),
+}, async () => {
   const p = await makeProject(FILES);
   const pg = await createPgDatabase("backup");
   try {
-    const r = await runCli(["-u", pg.url, "upgrade", "head", "--backup"], { cwd: p.dir });
+    const r = await runCliInProcess(["-u", pg.url, "upgrade", "head", "--backup"], { cwd: p.dir });
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /^error: --backup works only with a SQLite file database$/m);
     assert.match(r.stderr, /^hint: use pg_dump/m);
     const db = await pgTestDb(pg.url);
     assert.deepEqual(await db.tables(), []);
     // Also when nothing is pending: a deploy script learns on its first run.
-    const up = await runCli(["-u", pg.url, "upgrade", "head"], { cwd: p.dir });
+    const up = await runCliInProcess(["-u", pg.url, "upgrade", "head"], { cwd: p.dir });
     assert.equal(up.code, 0, up.stderr);
-    const again = await runCli(["-u", pg.url, "upgrade", "head", "--backup"], { cwd: p.dir });
+    const again = await runCliInProcess(["-u", pg.url, "upgrade", "head", "--backup"], {
+      cwd: p.dir,
+    });
     assert.equal(again.code, 2, again.stderr);
     assert.match(again.stderr, /^error: --backup works only with a SQLite file database$/m);
   } finally {

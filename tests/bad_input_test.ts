@@ -8,11 +8,14 @@
  * rows and data, read back through queries).
  *
  * Every case runs against one database per dialect, prepared once at
- * revision b2 of a chain a1 → b2 → c3 (a1 has no `downgrade`).
+ * revision b2 of a chain a1 → b2 → c3 (a1 has no `downgrade`). Cases run the
+ * CLI in this process (`main()` with captured output); those marked
+ * `subprocess` run the real entry point in a process of its own, so the same
+ * checks also hold for what a shell sees.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { makeProject, migrationSource, runCli, type TestDb } from "./_helpers.ts";
+import { makeProject, migrationSource, runCli, runCliInProcess, type TestDb } from "./_helpers.ts";
 import { pgTestDb, sqliteTestDb } from "./_helpers.ts";
 import { createPgDatabase, hasPg } from "./_pg.ts";
 
@@ -84,6 +87,8 @@ interface Case {
   env?: (e: Env) => Record<string, string>;
   /** Runs before the CLI; returns what undoes it. */
   setup?: (e: Env) => Promise<() => Promise<void>>;
+  /** Run `main.ts` as a subprocess instead of `main()` in this process. */
+  subprocess?: true;
 }
 
 const CASES: Case[] = [
@@ -258,6 +263,7 @@ const CASES: Case[] = [
   },
   {
     name: "wrong password",
+    subprocess: true,
     dialects: ["postgres"],
     args: ["upgrade"],
     url: (e) => withPassword(e.url, WRONG_PW),
@@ -312,6 +318,7 @@ const CASES: Case[] = [
   // Running migrations
   {
     name: "migration that throws half-way",
+    subprocess: true,
     dialects: ["sqlite", "postgres"],
     args: ["upgrade", "head"],
     files: c3With(
@@ -388,6 +395,7 @@ const CASES: Case[] = [
   },
   {
     name: "unknown option",
+    subprocess: true,
     dialects: ["sqlite"],
     args: ["upgrade", "--frobnicate"],
     code: 2,
@@ -542,7 +550,8 @@ async function runCase(c: Case, env: Env, secrets: string[]): Promise<void> {
       return;
     }
     const url = c.url === null ? [] : ["-u", c.url ? c.url(env) : env.url];
-    const r = await runCli([...url, ...c.args], { cwd: p.dir, env: c.env?.(env) ?? {} });
+    const run = c.subprocess ? runCli : runCliInProcess;
+    const r = await run([...url, ...c.args], { cwd: p.dir, env: c.env?.(env) ?? {} });
     await undo?.();
     undo = undefined;
     const all = `${r.stdout}\n${r.stderr}`;
@@ -574,7 +583,7 @@ async function pgEnv(): Promise<{ env: Env; password: string; drop: () => Promis
   const pg = await createPgDatabase("badinput");
   const { default: postgres } = await import("npm:postgres@3.4.9");
   const admin = postgres(Deno.env.get("STRATA_TEST_PG_URL")!, { max: 1, onnotice: () => {} });
-  const role = `strata_bi_${Deno.pid}`;
+  const role = `strata_bi_${Deno.pid}_${crypto.randomUUID().slice(0, 8)}`;
   const password = `Role-Pw-${crypto.randomUUID().slice(0, 12)}`;
   try {
     await admin.unsafe(`DROP ROLE IF EXISTS ${role}`);
@@ -604,7 +613,7 @@ Deno.test(`bad input (${CASES.length} cases): one error line, the right exit cod
   const base = [FAKE_PW, WRONG_PW, ...(adminPw ? [adminPw] : [])];
   const setupProject = await makeProject(BASE);
   const prepare = async (env: Env) => {
-    const r = await runCli(["-u", env.url, "upgrade", B2], { cwd: setupProject.dir });
+    const r = await runCliInProcess(["-u", env.url, "upgrade", B2], { cwd: setupProject.dir });
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(await env.db.versions(), [B2]);
   };
@@ -616,7 +625,10 @@ Deno.test(`bad input (${CASES.length} cases): one error line, the right exit cod
     const sqlite: Env = { db: sqliteTestDb(path), url: `sqlite:${path}`, dbDir };
     await prepare(sqlite);
     for (const c of CASES.filter((c) => c.dialects.includes("sqlite"))) {
-      await t.step(`sqlite: ${c.name}`, () => runCase(c, sqlite, base));
+      await t.step(
+        `sqlite: ${c.name}${c.subprocess ? " (subprocess)" : ""}`,
+        () => runCase(c, sqlite, base),
+      );
       counts.sqlite++;
     }
     if (hasPg()) {
@@ -624,7 +636,10 @@ Deno.test(`bad input (${CASES.length} cases): one error line, the right exit cod
       try {
         await prepare(pg.env);
         for (const c of CASES.filter((c) => c.dialects.includes("postgres"))) {
-          await t.step(`postgres: ${c.name}`, () => runCase(c, pg.env, [...base, pg.password]));
+          await t.step(
+            `postgres: ${c.name}${c.subprocess ? " (subprocess)" : ""}`,
+            () => runCase(c, pg.env, [...base, pg.password]),
+          );
           counts.postgres++;
         }
       } finally {

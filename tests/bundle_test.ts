@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
 import { buildBundle } from "../scripts/bundle.ts";
-import { makeProject, runCli, sqliteTestDb } from "./_helpers.ts";
+import { makeProject, runCli, runCliInProcess, sqliteTestDb } from "./_helpers.ts";
 import { createPgDatabase, hasPg } from "./_pg.ts";
 
 /** Builds the bundle into `dir` exactly as `deno task bundle` does, with another output path. */
@@ -24,8 +24,9 @@ Deno.test("bundle: the bundled CLI upgrades, reports, writes --sql and downgrade
     const db = sqliteTestDb(dbPath);
     const bundled = (...args: string[]) =>
       runCli(["-u", `sqlite:${dbPath}`, ...args], { cwd: p.dir, entry: bundle });
+    // The reference: the CLI from source, in this process.
     const fromSource = (...args: string[]) =>
-      runCli(["-u", `sqlite:${dbPath}`, ...args], { cwd: p.dir });
+      runCliInProcess(["-u", `sqlite:${dbPath}`, ...args], { cwd: p.dir });
 
     // The head as the source CLI sees it; the bundle must agree.
     const sourceHeads = await fromSource("heads");
@@ -71,9 +72,13 @@ Deno.test("bundle: the bundled CLI upgrades, reports, writes --sql and downgrade
       assert.match(current.stdout, new RegExp(`${head}.*\\(head\\)`));
       const history = await bundled("history");
       assert.equal(history.code, 0, history.stderr);
-      for (const entry of Deno.readDirSync(p.migrations)) {
-        const rev = /^([0-9a-f]{12})_/.exec(entry.name)?.[1];
-        if (rev) assert.match(history.stdout, new RegExp(rev), `history lacks ${rev}`);
+      const files = [...Deno.readDirSync(p.migrations)].map((e) => e.name)
+        .filter((name) => name.endsWith(".ts"));
+      const revs = files.map((name) => /^([0-9a-f]{12})_/.exec(name)?.[1])
+        .filter((rev) => rev !== undefined);
+      assert.ok(revs.length > 0 && revs.length === files.length, files.join(", "));
+      for (const rev of revs) {
+        assert.match(history.stdout, new RegExp(rev), `history lacks ${rev}`);
       }
     });
 

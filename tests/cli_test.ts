@@ -1,11 +1,13 @@
 /**
- * End-to-end tests: the CLI as a subprocess against a SQLite file and a real
- * PostgreSQL database, asserting on the database (tables, version rows), not
- * only on printed text.
+ * End-to-end tests: the CLI against a SQLite file and a real PostgreSQL
+ * database, asserting on the database (tables, version rows), not only on
+ * printed text. The CLI runs in this process (`main()` with captured
+ * output), except the failing-migration case, which runs `main.ts` as a
+ * subprocess: the real entry point's exit code and stderr.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { eachDialect, makeProject, migrationSource, runCli } from "./_helpers.ts";
+import { eachDialect, makeProject, migrationSource, runCli, runCliInProcess } from "./_helpers.ts";
 
 /** A diamond: base a1 → b2 → (c3 | d4) → merge e5. Each creates a table. */
 const DIAMOND: Record<string, string> = {
@@ -40,7 +42,7 @@ Deno.test("cli upgrade/downgrade/stamp/current walk a diamond graph on every dat
   const p = await makeProject(DIAMOND);
   try {
     await eachDialect(t, p.dir, async (db) => {
-      const cli = (...args: string[]) => runCli(["-u", db.url, ...args], { cwd: p.dir });
+      const cli = (...args: string[]) => runCliInProcess(["-u", db.url, ...args], { cwd: p.dir });
 
       let r = await cli("upgrade", "c3c3");
       assert.equal(r.code, 0, r.stderr);
@@ -99,7 +101,7 @@ Deno.test("cli upgrade/downgrade/stamp/current walk a diamond graph on every dat
   }
 });
 
-Deno.test("cli leaves the database at the previous revision when a migration throws", async (t) => {
+Deno.test("cli (subprocess) leaves the database at the previous revision when a migration throws", async (t) => {
   const p = await makeProject({
     "a1.ts": migrationSource(
       "a1a1a1a1a1a1",
@@ -129,7 +131,7 @@ Deno.test("cli leaves the database at the previous revision when a migration thr
 Deno.test("cli revision and merge write files that form the graph heads/history show", async () => {
   const p = await makeProject();
   try {
-    const cli = (...args: string[]) => runCli(args, { cwd: p.dir });
+    const cli = (...args: string[]) => runCliInProcess(args, { cwd: p.dir });
     let r = await cli("revision", "-m", "create things", "--rev-id", "aaa111");
     assert.equal(r.code, 0, r.stderr);
     r = await cli("revision", "-m", "left side", "--rev-id", "bbb222");
@@ -182,7 +184,7 @@ Deno.test("cli demo migrations upgrade to head and back to an empty schema", asy
   const p = await makeProject("demo");
   try {
     await eachDialect(t, p.dir, async (db) => {
-      const cli = (...args: string[]) => runCli(["-u", db.url, ...args], { cwd: p.dir });
+      const cli = (...args: string[]) => runCliInProcess(["-u", db.url, ...args], { cwd: p.dir });
       let r = await cli("upgrade", "head");
       assert.equal(r.code, 0, r.stderr);
       assert.deepEqual(await db.versions(), ["e3a90c6b1f57"]);

@@ -1,6 +1,7 @@
 /**
  * Concurrency test (issue 5): 8 processes run `upgrade head` at once on a
- * fresh database, five times per database. Every run must exit 0, the
+ * fresh database, twice per database (five times with `STRATA_SOAK=1`, or
+ * `STRATA_CONCURRENCY_REPEATS=N`; tests/_tier.ts). Every run must exit 0, the
  * history table must show each migration applied exactly once, and a process
  * that waits for the migration lock says so at most once.
  */
@@ -9,9 +10,10 @@ import { join } from "node:path";
 import { MAIN, makeProject, migrationSource, sqliteTestDb, type TestDb } from "./_helpers.ts";
 import { pgTestDb } from "./_helpers.ts";
 import { createPgDatabase, hasPg } from "./_pg.ts";
+import { repeat } from "./_tier.ts";
 
 const PROCESSES = 8;
-const REPEATS = Number(Deno.env.get("STRATA_CONCURRENCY_REPEATS") ?? "5");
+const REPEATS = repeat(2, 5, "STRATA_CONCURRENCY_REPEATS");
 const COUNT = 6;
 
 const rev = (k: number) => `d${String(k).padStart(2, "0")}`.repeat(4);

@@ -7,8 +7,9 @@
  * the first k migrations once and nothing after. A later `upgrade head` must
  * finish the job.
  *
- * Seeded: the seed is printed; rerun with `STRATA_CRASH_SEED=N`. The number
- * of kills per dialect is `STRATA_CRASH_KILLS` (default 50).
+ * Seeded: the seed is printed; rerun with `STRATA_CRASH_SEED=N` (or
+ * `STRATA_SEED=N`). Kills per dialect: 12 by default, 50 with `STRATA_SOAK=1`,
+ * or `STRATA_CRASH_KILLS=N` (tests/_tier.ts).
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -20,11 +21,13 @@ import { Migrator } from "../src/runner/migrator.ts";
 import type { Schema } from "../src/schema/model.ts";
 import { MAIN, makeProject, ROOT } from "./_helpers.ts";
 import { createPgDatabase, hasPg } from "./_pg.ts";
+import { repeat, startSeed } from "./_tier.ts";
 
 const COUNT = 12;
 const ROWS = 40;
-const KILLS = Number(Deno.env.get("STRATA_CRASH_KILLS") ?? "50");
-const SEED = Number(Deno.env.get("STRATA_CRASH_SEED") ?? String(Date.now() % 1_000_000));
+const KILLS = repeat(12, 50, "STRATA_CRASH_KILLS");
+/** Varies from run to run unless given (the kill moments depend on timing anyway); printed. */
+const SEED = startSeed(Date.now() % 1_000_000, "STRATA_CRASH_SEED");
 /** At most this many kills (1..N, drawn per round) before a round is finished by a full
  * `upgrade head` and the database reset; short rounds keep early revisions covered. */
 const MAX_KILLS_PER_ROUND = 4;
@@ -200,17 +203,24 @@ async function crashRounds(target: Target, dir: string, cwd: string): Promise<vo
     const child = spawnUpgrade(target.url, cwd);
     const stderr = new Response(child.stderr).text();
     const exited = child.status.then(() => true);
-    let early = await Promise.race([
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const early = await Promise.race([
       exited,
-      new Promise<false>((r) => setTimeout(() => r(false), delay)),
+      new Promise<false>((r) => timer = setTimeout(() => r(false), delay)),
     ]);
-    try {
-      if (!early) child.kill("SIGKILL");
-    } catch {
-      early = true; // it exited between the timer and the kill: an unkilled run
+    clearTimeout(timer);
+    if (!early) {
+      try {
+        child.kill("SIGKILL");
+      } catch (e) {
+        // It exited between the timer and the kill: a finished run, judged below.
+        if (!(e instanceof TypeError)) throw e;
+      }
     }
     const status = await child.status;
-    if (early) {
+    // Killed is what the status says: a run can end on its own just before the signal lands.
+    const killed = status.signal === "SIGKILL";
+    if (!killed) {
       assert.equal(status.code, 0, `an unkilled run failed: ${await stderr}`);
       finished++;
     } else {
@@ -219,8 +229,8 @@ async function crashRounds(target: Target, dir: string, cwd: string): Promise<vo
       await stderr;
     }
     k = await check(`kill ${kills} (delay ${Math.round(delay)} ms)`);
-    if (!early) landed.set(k, (landed.get(k) ?? 0) + 1);
-    if (inRound >= roundLength || k === COUNT || early) {
+    if (killed) landed.set(k, (landed.get(k) ?? 0) + 1);
+    if (inRound >= roundLength || k === COUNT || !killed) {
       // A second `upgrade head` finishes the job.
       const out = await spawnUpgrade(target.url, cwd).output();
       assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));

@@ -2,8 +2,9 @@
  * Golden files for offline `--sql` scripts: the exact text Strata writes for
  * the demo migrations (`migrations/`) on both dialects, pinned in
  * `tests/golden/*.sql` (Atlas keeps `sql/migrate/testdata/*.golden` the same
- * way). Each script is generated twice, in separate processes, and both must
- * match: the output is deterministic.
+ * way). Each script is generated twice, once by `main()` in this process and
+ * once by `main.ts` in a subprocess, and both must match: the output is
+ * deterministic, and the real entry point writes the same bytes.
  *
  * The scripts contain the checksum of each migration file (the
  * history-table inserts), so editing a demo migration changes these goldens.
@@ -15,7 +16,7 @@
  */
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
 import { join } from "node:path";
-import { DEMO_DIR, ROOT, runCli } from "./_helpers.ts";
+import { type CliRunner, DEMO_DIR, ROOT, runCli, runCliInProcess } from "./_helpers.ts";
 
 const GOLDEN_DIR = join(ROOT, "tests", "golden");
 const UPDATE = Deno.env.get("UPDATE_GOLDEN") === "1";
@@ -43,10 +44,10 @@ export function goldenPath(name: string, dialect: "sqlite" | "postgres"): string
  * Writes an offline script for the demo set in a scratch directory (so no
  * `.env` or database file of the repository is involved).
  */
-async function script(dialect: string, args: string[]): Promise<string> {
+async function script(run: CliRunner, dialect: string, args: string[]): Promise<string> {
   const cwd = await Deno.makeTempDir({ prefix: "strata-golden-" });
   try {
-    const r = await runCli(["-d", DEMO_DIR, ...args, "--dialect", dialect], { cwd });
+    const r = await run(["-d", DEMO_DIR, ...args, "--dialect", dialect], { cwd });
     assertEquals(r.code, 0, r.stderr);
     assertEquals([...Deno.readDirSync(cwd)], [], "an offline run created files");
     return r.stdout;
@@ -57,14 +58,19 @@ async function script(dialect: string, args: string[]): Promise<string> {
 
 for (const dialect of ["sqlite", "postgres"] as const) {
   Deno.test(`upgrade/downgrade --sql writes the pinned script for the demo set (${dialect})`, async (t) => {
-    // All runs at once: each is a separate process.
+    // All runs at once: in this process, and each in a process of its own.
     const outputs = await Promise.all(
-      CASES.map(async (c) => await Promise.all([script(dialect, c.args), script(dialect, c.args)])),
+      CASES.map(async (c) =>
+        await Promise.all([
+          script(runCliInProcess, dialect, c.args),
+          script(runCli, dialect, c.args),
+        ])
+      ),
     );
     for (const [i, c] of CASES.entries()) {
       await t.step(c.name, async () => {
         const [first, second] = outputs[i]!;
-        assertEquals(second, first, "two runs wrote different scripts");
+        assertEquals(second, first, "the subprocess wrote another script than main() in-process");
         const path = goldenPath(c.name, dialect);
         if (UPDATE) {
           await Deno.mkdir(GOLDEN_DIR, { recursive: true });

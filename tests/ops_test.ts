@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import type { Op } from "../src/mod.ts";
 import type { Table } from "../src/schema/model.ts";
 import { join } from "node:path";
-import { eachDialect, makeProject, migrationSource, runCli } from "./_helpers.ts";
+import { eachDialect, makeProject, migrationSource, runCliInProcess } from "./_helpers.ts";
 import { eachLiveDb, type LiveDb } from "./_live.ts";
 import { stripParens } from "./_model.ts";
 import { rejectsWith } from "../src/drivers/_test_helpers.ts";
@@ -811,13 +811,17 @@ Deno.test("op misuse fails the CLI with one error line naming the migration and 
   });
   try {
     await eachDialect(t, p.dir, async (db) => {
-      const cli = (...args: string[]) => runCli(["-u", db.url, ...args], { cwd: p.dir });
+      // In-process: each bad migration gets a file name of its own (modules are cached by URL).
+      const cli = (...args: string[]) => runCliInProcess(["-u", db.url, ...args], { cwd: p.dir });
       let r: Awaited<ReturnType<typeof cli>>;
-      const file = join(p.migrations, "b2_bad.ts");
-      await Deno.remove(file).catch(() => {}); // left behind by a failed step
+      for (const e of Deno.readDirSync(p.migrations)) {
+        // left behind by a failed step
+        if (e.name.startsWith("b2_bad")) await Deno.remove(join(p.migrations, e.name));
+      }
       r = await cli("upgrade", "head");
       assert.equal(r.code, 0, r.stderr);
-      for (const m of MISUSE) {
+      for (const [i, m] of MISUSE.entries()) {
+        const file = join(p.migrations, `b2_bad_${db.dialect}_${i}.ts`);
         await Deno.writeTextFile(
           file,
           migrationSource("b2b2b2b2b2b2", "a1a1a1a1a1a1", m.body(db.dialect)),

@@ -2,7 +2,7 @@
  * Lock exclusion between processes: `deno eval` children take the lock, as
  * separate migrator processes (or containers) would.
  */
-import assert, { deepStrictEqual as assertEquals } from "node:assert";
+import assert, { deepStrictEqual as assertEquals } from "node:assert/strict";
 import { join } from "node:path";
 import { createPgDatabase, hasPg } from "../../tests/_pg.ts";
 import { LockTimeoutError } from "../errors.ts";
@@ -73,10 +73,18 @@ async function exclusionScenario(url: string, holderPattern: (pid: number) => Re
 
   // B waits, reports who holds the lock, and gives up after its timeout.
   const b = child(url, 600);
-  assert.match(await b.next(/^WAIT/), holderPattern(a.proc.pid));
-  assertEquals(await b.next(/^LockTimeoutError/), await b.next(/Cannot take the migration lock/));
-  assert(!b.lines.some((l) => l.startsWith("LOCKED")));
-  await b.proc.status;
+  const wait = await b.next(/^WAIT/);
+  assert.match(wait, holderPattern(a.proc.pid));
+  // The timeout is a LockTimeoutError whose message names the lock, the holder B saw, and
+  // the timeout (0.6 s rounds to 1 s).
+  const timedOut = await b.next(/^LockTimeoutError /);
+  assert.match(
+    timedOut,
+    /^LockTimeoutError Cannot take the migration lock ".+": held by .+ for more than 1 s$/,
+  );
+  assert(timedOut.includes(`held by ${wait.slice("WAIT ".length)} for`), timedOut);
+  assert.equal((await b.proc.status).success, true);
+  assert(!b.lines.some((l) => l.startsWith("LOCKED")), b.lines.join("\n"));
 
   // C waits; SIGKILL of A (no cleanup at all) lets C in.
   const c = child(url, 20_000, 0);
@@ -149,10 +157,28 @@ Deno.test("lock() excludes a second connection in the same process, then release
   }
 });
 
-Deno.test("SqliteDriver.lock() is a no-op for :memory:", async () => {
-  const db = await openDriver("sqlite::memory:");
-  const release = await db.lock("strata", { timeoutMs: 0 });
-  await (await db.lock("strata", { timeoutMs: 0 }))();
-  await release();
-  await db.close();
+Deno.test("SqliteDriver.lock() is a no-op for :memory: (no lock file, never waits)", async () => {
+  const cwd = Deno.cwd();
+  const stray = join(cwd, ":memory:.strata-lock");
+  const existed = await Deno.stat(stray).then(() => true, () => false);
+  const one = await openDriver("sqlite::memory:");
+  const two = await openDriver("sqlite::memory:");
+  const waits: (string | undefined)[] = [];
+  const onWait = (h: string | undefined) => waits.push(h);
+  try {
+    // A real lock would refuse the second and third takers at once (timeout 0).
+    const first = await one.lock("strata", { timeoutMs: 0, onWait });
+    const second = await one.lock("strata", { timeoutMs: 0, onWait });
+    const third = await two.lock("strata", { timeoutMs: 0, onWait });
+    assertEquals(waits, []);
+    await Promise.all([first(), second(), third()]);
+    if (!existed) {
+      const made = await Deno.stat(stray).then(() => true, () => false);
+      assert(!made, `a lock file appeared at ${stray}`);
+    }
+  } finally {
+    await one.close();
+    await two.close();
+    if (!existed) await Deno.remove(stray).catch(() => {});
+  }
 });

@@ -191,15 +191,18 @@ export class HeaderCache {
 /**
  * The cache directory from the environment (see the module documentation).
  *
+ * @param env Reads one environment variable (default: the process's).
  * @returns The directory, or `undefined` for no cache.
  */
-export function defaultCacheDir(): string | undefined {
+export function defaultCacheDir(
+  env: (name: string) => string | undefined = (name) => Deno.env.get(name),
+): string | undefined {
   try {
-    const own = Deno.env.get("STRATA_CACHE_DIR");
+    const own = env("STRATA_CACHE_DIR");
     if (own !== undefined) return own === "" || own === "none" ? undefined : own;
-    const xdg = Deno.env.get("XDG_CACHE_HOME");
+    const xdg = env("XDG_CACHE_HOME");
     if (xdg) return join(xdg, "strata");
-    const home = Deno.env.get("HOME");
+    const home = env("HOME");
     return home ? join(home, ".cache", "strata") : undefined;
   } catch {
     return undefined; // no permission to read the environment

@@ -120,26 +120,14 @@ Deno.test("discoverScripts() keeps no cache for a small directory", async () => 
 });
 
 Deno.test("defaultCacheDir() follows STRATA_CACHE_DIR, XDG_CACHE_HOME and HOME; empty or none is off", () => {
+  // An environment of its own: tests run in parallel in one process, so none changes Deno.env.
   const keys = ["STRATA_CACHE_DIR", "XDG_CACHE_HOME", "HOME"];
-  const saved = keys.map((k) => Deno.env.get(k));
-  const set = (values: (string | undefined)[]) =>
-    keys.forEach((k, i) =>
-      values[i] === undefined ? Deno.env.delete(k) : Deno.env.set(k, values[i]!)
-    );
-  try {
-    set(["/c", "/x", "/h"]);
-    assert.equal(defaultCacheDir(), "/c");
-    set(["", "/x", "/h"]);
-    assert.equal(defaultCacheDir(), undefined);
-    set(["none", "/x", "/h"]);
-    assert.equal(defaultCacheDir(), undefined);
-    set([undefined, "/x", "/h"]);
-    assert.equal(defaultCacheDir(), "/x/strata");
-    set([undefined, undefined, "/h"]);
-    assert.equal(defaultCacheDir(), "/h/.cache/strata");
-    set([undefined, undefined, undefined]);
-    assert.equal(defaultCacheDir(), undefined);
-  } finally {
-    set(saved);
-  }
+  const dirFor = (values: (string | undefined)[]) =>
+    defaultCacheDir((name) => values[keys.indexOf(name)]);
+  assert.equal(dirFor(["/c", "/x", "/h"]), "/c");
+  assert.equal(dirFor(["", "/x", "/h"]), undefined);
+  assert.equal(dirFor(["none", "/x", "/h"]), undefined);
+  assert.equal(dirFor([undefined, "/x", "/h"]), "/x/strata");
+  assert.equal(dirFor([undefined, undefined, "/h"]), "/h/.cache/strata");
+  assert.equal(dirFor([undefined, undefined, undefined]), undefined);
 });

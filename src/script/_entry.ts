@@ -48,10 +48,11 @@ import { importScript } from "./_import.ts";
  */
 export async function importThroughEntry(
   paths: readonly string[],
+  tempDir?: string,
 ): Promise<Record<string, unknown>[] | undefined> {
   const out: Record<string, unknown>[] = [];
   for (let start = 0; start < paths.length; start += ENTRY_SIZE) {
-    const part = await importPart(paths.slice(start, start + ENTRY_SIZE));
+    const part = await importPart(paths.slice(start, start + ENTRY_SIZE), tempDir);
     if (part === undefined) return undefined;
     out.push(...part);
   }
@@ -63,11 +64,16 @@ export const ENTRY_SIZE = 500;
 
 async function importPart(
   paths: readonly string[],
+  tempDir: string | undefined,
 ): Promise<Record<string, unknown>[] | undefined> {
   const urls = paths.map((p) => pathToFileURL(resolve(p)).href);
   let entry: string | undefined;
   try {
-    entry = await Deno.makeTempFile({ prefix: "strata-entry-", suffix: ".mjs" });
+    entry = await Deno.makeTempFile({
+      prefix: "strata-entry-",
+      suffix: ".mjs",
+      ...(tempDir === undefined ? {} : { dir: tempDir }),
+    });
     await Deno.writeTextFile(entry, entrySource(urls));
   } catch {
     if (entry !== undefined) await Deno.remove(entry).catch(() => {});

@@ -15,6 +15,7 @@ import { mapBounded } from "./_pool.ts";
  *
  * @param paths Paths of the migration files.
  * @param concurrency Imports in flight when they go one by one.
+ * @param tempDir Where the entry module is written (default: the system's temp directory).
  * @returns The module namespaces, in the order of `paths`.
  * @throws {ScriptError} Naming a file that fails to load, with line and column.
  *
@@ -26,7 +27,8 @@ import { mapBounded } from "./_pool.ts";
 export async function importScripts(
   paths: readonly string[],
   concurrency: number,
+  tempDir?: string,
 ): Promise<Record<string, unknown>[]> {
-  return (paths.length > 1 ? await importThroughEntry(paths) : undefined) ??
+  return (paths.length > 1 ? await importThroughEntry(paths, tempDir) : undefined) ??
     await mapBounded(paths, concurrency, importScript);
 }

@@ -20,6 +20,12 @@ export interface LoadOptions {
    * @default {16}
    */
   concurrency?: number;
+  /**
+   * Where the generated entry module is written and removed again.
+   *
+   * @default {the system's temp directory}
+   */
+  tempDir?: string;
 }
 
 /** Header fields an imported module must agree on with its statically read header. */
@@ -76,7 +82,11 @@ export async function loadModules(
     }
     seen.add(script.revision);
   }
-  const namespaces = await importScripts(scripts.map((s) => s.path), options.concurrency ?? 16);
+  const namespaces = await importScripts(
+    scripts.map((s) => s.path),
+    options.concurrency ?? 16,
+    options.tempDir,
+  );
   const byRevision = new Map<string, MigrationModule>();
   scripts.forEach((script, i) => {
     const mod = namespaces[i] as Record<string, unknown>;

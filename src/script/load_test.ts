@@ -102,16 +102,12 @@ Deno.test("loadModules() rejects the same revision twice", async () => {
   });
 });
 
-/** Runs `fn` with the system temp directory pointed at a fresh empty directory. */
+/** Runs `fn` with a fresh empty directory for the entry modules (no process-wide TMPDIR change). */
 async function withTempDir<T>(fn: (tmp: string) => Promise<T>): Promise<T> {
   const tmp = await Deno.makeTempDir({ prefix: "strata_tmpdir_" });
-  const before = Deno.env.get("TMPDIR");
-  Deno.env.set("TMPDIR", tmp);
   try {
     return await fn(tmp);
   } finally {
-    if (before === undefined) Deno.env.delete("TMPDIR");
-    else Deno.env.set("TMPDIR", before);
     await Deno.remove(tmp, { recursive: true });
   }
 }
@@ -135,7 +131,7 @@ Deno.test(`loadModules() names a broken migration among ${MANY} with its line an
     const scripts = await discoverScripts(dir, { cacheDir: null });
     assert.equal(scripts.length, MANY);
     await withTempDir(async (tmp) => {
-      await assert.rejects(loadModules(scripts), (err) => {
+      await assert.rejects(loadModules(scripts, { tempDir: tmp }), (err) => {
         assert(err instanceof ScriptError);
         assert.equal(err.file, join(dir, "r1234.ts"));
         assert.match(
@@ -147,7 +143,7 @@ Deno.test(`loadModules() names a broken migration among ${MANY} with its line an
       assert.deepEqual(entries(tmp), [], "the entry module is removed after a failure");
       // Without the broken file, all the others load through one entry module.
       const good = scripts.filter((s) => s.revision !== "r1234");
-      const modules = await loadModules(good);
+      const modules = await loadModules(good, { tempDir: tmp });
       assert.equal(modules.size, MANY - 1);
       assert.equal(typeof modules.get("r1999")?.upgrade, "function");
       assert.deepEqual(entries(tmp), [], "the entry module is removed after a success");
@@ -176,14 +172,7 @@ Deno.test("loadModules() loads migrations that import a relative helper module",
 Deno.test("loadModules() falls back to importing one by one when the temp directory is unusable", async () => {
   await withDir({ "a.ts": migration("a", null), "b.ts": migration("b", "a") }, async (dir) => {
     const scripts = await discoverScripts(dir);
-    const before = Deno.env.get("TMPDIR");
-    Deno.env.set("TMPDIR", join(dir, "missing"));
-    try {
-      const modules = await loadModules(scripts);
-      assert.deepEqual([...modules.keys()], ["a", "b"]);
-    } finally {
-      if (before === undefined) Deno.env.delete("TMPDIR");
-      else Deno.env.set("TMPDIR", before);
-    }
+    const modules = await loadModules(scripts, { tempDir: join(dir, "missing") });
+    assert.deepEqual([...modules.keys()], ["a", "b"]);
   });
 });
