@@ -48,8 +48,8 @@ export const schemaCommand: CommandSpec = {
       const { schema } = await session.current();
       const statements = await session.dialect.autogen.dumpSql(schema);
       count = statements.length;
-      const header = `-- Schema dumped by strata (${session.dialect.name}); Strata's own tables ` +
-        "left out.\n";
+      const header = `-- Schema dumped by strata (${session.dialect.name}); Strata's version ` +
+        "and history tables left out.\n";
       text = header + statements.map((s) => `\n${s};\n`).join("");
     } finally {
       await session.close();
