@@ -4,13 +4,13 @@
  * cluster, and ends with one line `N passed, N failed`.
  *
  * The suite runs in two parts: every test module but the timing-sensitive
- * ones, and the JSDoc examples of every module (`--doc`: each runnable
- * example asserts, so a broken one fails), with `deno test --parallel` (most
- * tests wait on PostgreSQL, psql, sqlite3 or a subprocess, so a few modules
- * at once keep 2 cores busy; `DENO_JOBS` sets how many, default
- * {@linkcode DEFAULT_JOBS}), then the {@linkcode SERIAL} modules alone, whose
- * kills and lock races calibrate themselves against an otherwise quiet
- * machine.
+ * ones, among them `tests/doc_examples_test.ts`, which runs the JSDoc
+ * examples (each runnable one asserts, so a broken one fails), with
+ * `deno test --parallel` (most tests wait on PostgreSQL, psql, sqlite3 or a
+ * subprocess, so a few modules at once keep 2 cores busy; `DENO_JOBS` sets
+ * how many, default {@linkcode DEFAULT_JOBS}), then the {@linkcode SERIAL}
+ * modules alone, whose kills and lock races calibrate themselves against an
+ * otherwise quiet machine.
  *
  * `STRATA_SOAK=1` runs the long repeat counts (tests/_tier.ts). Extra
  * arguments go to one plain `deno test` instead (e.g.
@@ -85,14 +85,9 @@ try {
     const jobs = Deno.env.get("DENO_JOBS") ?? String(DEFAULT_JOBS);
     let started = performance.now();
     const took = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
-    console.error(
-      `test: all but ${SERIAL.join(", ")}, and the doc examples, ${jobs} modules at once`,
-    );
+    console.error(`test: all but ${SERIAL.join(", ")}, ${jobs} modules at once`);
     tallies.push(
-      await denoTest(
-        ["--parallel", "--doc", `--ignore=${SERIAL.join(",")}`],
-        { ...env, DENO_JOBS: jobs },
-      ),
+      await denoTest(["--parallel", `--ignore=${SERIAL.join(",")}`], { ...env, DENO_JOBS: jobs }),
     );
     console.error(`test: that part took ${took()}; now ${SERIAL.join(", ")}, alone`);
     started = performance.now();
