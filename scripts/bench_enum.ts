@@ -17,7 +17,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import type { Op } from "../src/mod.ts";
+import type { Op } from "../src/migration.ts";
 import { runStep } from "../src/apply/step.ts";
 import { getDialect } from "../src/dialects/registry.ts";
 import type { Driver } from "../src/drivers/driver.ts";

@@ -25,7 +25,7 @@ export interface GenerateOptions {
   armLength?: number;
   /** Seed of the revision ids. @default {1} */
   seed?: number;
-  /** Specifier of the type-only `Op` import in each file. @default {"../src/mod.ts"} */
+  /** Specifier of the type-only `Op` import in each file. @default {"../src/migration.ts"} */
   opImport?: string;
 }
 
@@ -137,7 +137,7 @@ export async function generateProject(
         paths[i + j] = await writeMigration(dir, {
           ...r,
           createDate: "2024-01-01T00:00:00.000Z",
-          opImport: options.opImport ?? "../src/mod.ts",
+          opImport: options.opImport ?? "../src/migration.ts",
           upgradeBody: `await op.execute("CREATE TABLE t_${r.revision} (id integer)");`,
           downgradeBody: `await op.execute("DROP TABLE t_${r.revision}");`,
         });

@@ -4,11 +4,13 @@
  * cluster, and ends with one line `N passed, N failed`.
  *
  * The suite runs in two parts: every test module but the timing-sensitive
- * ones with `deno test --parallel` (most tests wait on PostgreSQL, psql,
- * sqlite3 or a subprocess, so a few modules at once keep 2 cores busy;
- * `DENO_JOBS` sets how many, default {@linkcode DEFAULT_JOBS}), then the
- * {@linkcode SERIAL} modules alone, whose kills and lock races calibrate
- * themselves against an otherwise quiet machine.
+ * ones, among them `tests/doc_examples_test.ts`, which runs the JSDoc
+ * examples (each runnable one asserts, so a broken one fails), with
+ * `deno test --parallel` (most tests wait on PostgreSQL, psql, sqlite3 or a
+ * subprocess, so a few modules at once keep 2 cores busy; `DENO_JOBS` sets
+ * how many, default {@linkcode DEFAULT_JOBS}), then the {@linkcode SERIAL}
+ * modules alone, whose kills and lock races calibrate themselves against an
+ * otherwise quiet machine.
  *
  * `STRATA_SOAK=1` runs the long repeat counts (tests/_tier.ts). Extra
  * arguments go to one plain `deno test` instead (e.g.

@@ -12,9 +12,17 @@ import { messageLine } from "./text.ts";
 
 /** Where `autoMigrate` logs. */
 export interface Logger {
-  /** Progress: steps applied, waiting for the lock, skipped. */
+  /**
+   * Logs progress: steps applied, waiting for the lock, skipped.
+   *
+   * @param message One line, starting `strata: ` (except the skip message).
+   */
   info(message: string): void;
-  /** Something to look at, e.g. an applied migration was edited. */
+  /**
+   * Logs something to look at, e.g. an applied migration was edited.
+   *
+   * @param message One line, starting `strata: `.
+   */
   warn(message: string): void;
 }
 
@@ -78,7 +86,7 @@ const SWITCH = "STRATA_AUTO_MIGRATE";
  * @example On an in-memory database
  * ```ts
  * import { autoMigrate } from "./mod.ts";
- * import assert from "node:assert";
+ * import assert from "node:assert/strict";
  * const dir = await Deno.makeTempDir();
  * const quiet = { info: () => {}, warn: () => {} };
  * const applied = await autoMigrate({ url: "sqlite::memory:", dir, cwd: dir, logger: quiet });

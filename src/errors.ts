@@ -33,9 +33,25 @@ export interface StrataErrorOptions {
  *
  * @example Throwing with a hint
  * ```ts
+ * import assert from "node:assert/strict";
  * import { StrataError } from "./errors.ts";
  * const err = new StrataError('Cannot find revision "abc"', { hint: "run `strata history`" });
- * console.assert(err.exitCode === 1);
+ * assert.equal(err.exitCode, 1);
+ * assert.equal(err.hint, "run `strata history`");
+ * ```
+ *
+ * @example Telling a user's mistake from a bug
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ConfigError, Migrator, StrataError } from "./mod.ts";
+ * try {
+ *   new Migrator({ url: "mysql://db/app" });
+ *   assert.fail("an unknown scheme must throw");
+ * } catch (e) {
+ *   assert(e instanceof StrataError && e instanceof ConfigError);
+ *   assert.equal(e.exitCode, 2);
+ *   assert.match(e.message, /unsupported scheme "mysql"/);
+ * }
  * ```
  */
 export class StrataError extends Error {
@@ -45,6 +61,8 @@ export class StrataError extends Error {
   hint: string | undefined;
 
   /**
+   * Makes an error with exit code 1 unless `options.exitCode` says otherwise.
+   *
    * @param message One line describing what failed.
    * @param options Hint, cause and exit code.
    */
@@ -58,7 +76,12 @@ export class StrataError extends Error {
 
 /** Bad command-line usage: unknown flag, missing argument (exit 2). */
 export class UsageError extends StrataError {
-  /** @param message What is wrong. @param options Hint and cause. */
+  /**
+   * Makes a usage error (exit 2).
+   *
+   * @param message What is wrong.
+   * @param options Hint and cause.
+   */
   constructor(message: string, options: StrataErrorOptions = {}) {
     super(message, { exitCode: EXIT.USAGE, ...options });
     this.name = "UsageError";
@@ -67,7 +90,12 @@ export class UsageError extends StrataError {
 
 /** Bad configuration: malformed URL, unknown setting (exit 2). */
 export class ConfigError extends StrataError {
-  /** @param message What is wrong. @param options Hint and cause. */
+  /**
+   * Makes a configuration error (exit 2).
+   *
+   * @param message What is wrong.
+   * @param options Hint and cause.
+   */
   constructor(message: string, options: StrataErrorOptions = {}) {
     super(message, { exitCode: EXIT.USAGE, ...options });
     this.name = "ConfigError";
@@ -79,6 +107,8 @@ export class ScriptError extends StrataError {
   /** The offending file. */
   file: string;
   /**
+   * Makes an error about one migration file (exit 2).
+   *
    * @param file Path of the migration file.
    * @param message What is wrong with it.
    * @param options Hint and cause.
@@ -92,7 +122,12 @@ export class ScriptError extends StrataError {
 
 /** The revision graph is unsound or a target cannot be resolved (exit 2). */
 export class GraphError extends StrataError {
-  /** @param message What is wrong. @param options Hint and cause. */
+  /**
+   * Makes a graph error (exit 2).
+   *
+   * @param message What is wrong.
+   * @param options Hint and cause.
+   */
   constructor(message: string, options: StrataErrorOptions = {}) {
     super(message, { exitCode: EXIT.USAGE, ...options });
     this.name = "GraphError";
@@ -103,7 +138,13 @@ export class GraphError extends StrataError {
 export class CycleError extends GraphError {
   /** Revisions on the cycle. */
   revisions: string[];
-  /** @param revisions The cycle. @param message Description. @param options Hint. */
+  /**
+   * Makes a cycle error (exit 2).
+   *
+   * @param revisions The cycle.
+   * @param message Description.
+   * @param options Hint.
+   */
   constructor(revisions: string[], message: string, options: StrataErrorOptions = {}) {
     super(message, options);
     this.name = "CycleError";
@@ -117,7 +158,13 @@ export class MultipleHeadsError extends GraphError {
   heads: string[];
   /** The argument that was ambiguous. */
   argument: string;
-  /** @param heads Candidate heads. @param argument The target given. @param message Description. */
+  /**
+   * Makes the error; its hint lists the heads to choose from (exit 2).
+   *
+   * @param heads Candidate heads.
+   * @param argument The target given.
+   * @param message Description.
+   */
   constructor(heads: string[], argument: string, message: string) {
     super(message, {
       hint: `name one of the heads (${heads.join(", ")}), or use "heads"`,
@@ -132,7 +179,13 @@ export class MultipleHeadsError extends GraphError {
 export class MigrationError extends StrataError {
   /** Revision of the failing migration. */
   revision: string;
-  /** @param revision The revision. @param message Description. @param options Hint and cause. */
+  /**
+   * Makes a migration failure (exit 1).
+   *
+   * @param revision The revision.
+   * @param message Description.
+   * @param options Hint and cause.
+   */
   constructor(revision: string, message: string, options: StrataErrorOptions = {}) {
     super(message, options);
     this.name = "MigrationError";
@@ -147,6 +200,8 @@ export class QueryError extends StrataError {
   /** 1-based character position of the error in `sql`, when the database reports one. */
   position: number | undefined;
   /**
+   * Makes a statement failure (exit 1).
+   *
    * @param sql The failing statement.
    * @param message The database's message.
    * @param options Position, hint and cause.
@@ -165,7 +220,12 @@ export class QueryError extends StrataError {
 
 /** The database cannot be reached or opened (exit 1). */
 export class ConnectionError extends StrataError {
-  /** @param message Description (never containing a password). @param options Hint and cause. */
+  /**
+   * Makes a connection failure (exit 1).
+   *
+   * @param message Description (never containing a password).
+   * @param options Hint and cause.
+   */
   constructor(message: string, options: StrataErrorOptions = {}) {
     super(message, options);
     this.name = "ConnectionError";
@@ -174,7 +234,12 @@ export class ConnectionError extends StrataError {
 
 /** The migration lock was not acquired in time (exit 1). */
 export class LockTimeoutError extends StrataError {
-  /** @param message Description. @param options Hint and cause. */
+  /**
+   * Makes a lock timeout (exit 1).
+   *
+   * @param message Description.
+   * @param options Hint and cause.
+   */
   constructor(message: string, options: StrataErrorOptions = {}) {
     super(message, options);
     this.name = "LockTimeoutError";
@@ -183,7 +248,12 @@ export class LockTimeoutError extends StrataError {
 
 /** Something that needs a live database was asked for under `--sql` (exit 2). */
 export class OfflineError extends StrataError {
-  /** @param message Description. @param options Hint and cause. */
+  /**
+   * Makes an offline-run error (exit 2).
+   *
+   * @param message Description.
+   * @param options Hint and cause.
+   */
   constructor(message: string, options: StrataErrorOptions = {}) {
     super(message, { exitCode: EXIT.USAGE, ...options });
     this.name = "OfflineError";
@@ -192,7 +262,12 @@ export class OfflineError extends StrataError {
 
 /** A check (pending, validate, drift) found something (exit 3). */
 export class CheckFailedError extends StrataError {
-  /** @param message Description. @param options Hint and cause. */
+  /**
+   * Makes a check finding (exit 3).
+   *
+   * @param message Description.
+   * @param options Hint and cause.
+   */
   constructor(message: string, options: StrataErrorOptions = {}) {
     super(message, { exitCode: EXIT.CHECK, ...options });
     this.name = "CheckFailedError";

@@ -2,9 +2,10 @@
  * What a migration file needs from Strata: the type of the `op` argument, the
  * column vocabulary and the shape of a migration module. Import these as
  * types only, so the file stays loadable with no `deno.json` beside it (the
- * compiled binary and the bundle import migrations straight from disk):
+ * compiled binary and the bundle import migrations straight from disk).
  *
- * ```ts ignore
+ * @example A migration file, as `strata revision` writes it, with its functions filled in
+ * ```ts
  * import type { Op } from "@strata/strata/migration";
  *
  * export const revision = "1f2e3d4c5b6a";
@@ -40,4 +41,5 @@ export type {
   TableForeignKey,
 } from "./changes/op.ts";
 export type { CheckDef, RefAction, SqlExpr, UniqueDef, Value } from "./changes/change.ts";
+export { DIALECT_NAMES } from "./dialects/names.ts";
 export type { DialectName } from "./dialects/names.ts";

@@ -16,10 +16,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { plural } from "./text.ts";
- * console.assert(plural(1, "revision") === "1 revision");
- * console.assert(plural(0, "revision") === "0 revisions");
- * console.assert(plural(2, "index", "indexes") === "2 indexes");
+ * assert.equal(plural(1, "revision"), "1 revision");
+ * assert.equal(plural(0, "revision"), "0 revisions");
+ * assert.equal(plural(2, "index", "indexes"), "2 indexes");
  * ```
  */
 export function plural(count: number, noun: string, pluralNoun = `${noun}s`): string {
@@ -45,9 +46,10 @@ const BREAKS = /[\s\p{Cc}]+/gu;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { messageLine } from "./text.ts";
- * console.assert(messageLine("add users\r\n\ttable ") === "add users table");
- * console.assert(messageLine("") === "(no message)");
+ * assert.equal(messageLine("add users\r\n\ttable "), "add users table");
+ * assert.equal(messageLine(""), "(no message)");
  * ```
  */
 export function messageLine(message: string | undefined): string {

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Op } from "../src/mod.ts";
+import type { Op } from "../src/migration.ts";
 import type { Dialect } from "../src/dialects/dialect.ts";
 import { getDialect } from "../src/dialects/registry.ts";
 import type { Driver } from "../src/drivers/driver.ts";

@@ -31,7 +31,7 @@
  *
  * @module
  */
-import type { Op, SqlExpr } from "../src/mod.ts";
+import type { Op, SqlExpr } from "../src/migration.ts";
 
 /** The `op` methods a sequence calls (everything but `isOffline`, `dialect`, `sql`). */
 export type OpMethod = Exclude<keyof Op, "isOffline" | "dialect" | "sql">;

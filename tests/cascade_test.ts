@@ -6,7 +6,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { Op } from "../src/mod.ts";
+import type { Op } from "../src/migration.ts";
 import { eachLiveDb } from "./_live.ts";
 
 Deno.test("op.dropColumn() refuses a column a view uses on both databases; cascade: true drops the view", async (t) => {

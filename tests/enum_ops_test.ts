@@ -8,7 +8,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { Op } from "../src/mod.ts";
+import type { Op } from "../src/migration.ts";
 import { MigrationError } from "../src/errors.ts";
 import { rejectsWith } from "../src/drivers/_test_helpers.ts";
 import { eachDialect, makeProject, migrationSource, runCli } from "./_helpers.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { Op } from "../src/mod.ts";
+import type { Op } from "../src/migration.ts";
 import type { Table } from "../src/schema/model.ts";
 import { join } from "node:path";
 import { eachDialect, makeProject, migrationSource, runCliInProcess } from "./_helpers.ts";

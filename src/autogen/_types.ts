@@ -29,10 +29,11 @@ function parse(type: string): { base: string; args: number[] } {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { typeChange } from "./_types.ts";
- * console.assert(typeChange("varchar(80)", "varchar(20)") === "narrow");
- * console.assert(typeChange("integer", "bigint") === "widen");
- * console.assert(typeChange("text", "integer") === "convert");
+ * assert.equal(typeChange("varchar(80)", "varchar(20)"), "narrow");
+ * assert.equal(typeChange("integer", "bigint"), "widen");
+ * assert.equal(typeChange("text", "integer"), "convert");
  * ```
  */
 export function typeChange(from: string, to: string): TypeChange {

@@ -98,6 +98,7 @@ const pad = (n: number) => String(n).padStart(6, "0");
  *
  * @example A column added to the declared schema
  * ```ts
+ * import assert from "node:assert/strict";
  * import { compareSchemas } from "./compare.ts";
  * const table = (columns: string[]) => ({
  *   name: "users", schema: "main", primaryKey: [], indexes: [], uniques: [], checks: [],
@@ -110,8 +111,8 @@ const pad = (n: number) => String(n).padStart(6, "0");
  *   { tables: [table(["id"])], enums: [] },
  *   { tables: [table(["id", "bio"])], enums: [] },
  * );
- * console.assert(diffs[0]?.steps[0]?.up?.kind === "addColumn");
- * console.assert(diffs[0]?.messages[0] === 'column "users.bio": in schema.ts but not in the database');
+ * assert.equal(diffs[0]?.steps[0]?.up?.kind, "addColumn");
+ * assert.equal(diffs[0]?.messages[0], 'column "users.bio": in schema.ts but not in the database');
  * ```
  */
 export function compareSchemas(

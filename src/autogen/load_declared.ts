@@ -21,9 +21,22 @@ import { validateDeclared } from "../schema/validate_declared.ts";
  * @throws {ScriptError} (exit 2) When it does not load (naming the line of a
  *   syntax error), exports no schema, or the schema is invalid.
  *
- * @example
- * ```ts ignore
- * const declared = await loadDeclaredSchema("/app/schema.ts");
+ * @example A schema module and a broken one
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { join } from "node:path";
+ * import { loadDeclaredSchema } from "./load_declared.ts";
+ * const dir = await Deno.makeTempDir();
+ * const write = (name: string, text: string) => Deno.writeTextFile(join(dir, name), text);
+ * const good = '{ tables: { users: { columns: { id: { type: "integer" } } } } }';
+ * await write("schema.ts", `export default ${good};\n`);
+ * const declared = await loadDeclaredSchema(join(dir, "schema.ts"));
+ * assert.deepEqual(Object.keys(declared.tables ?? {}), ["users"]);
+ * const columns = '{ a: { type: "text" } }';
+ * const bad = `{ tables: { t: { columns: ${columns}, indexes: { ix: { columns: ["b"] } } } } }`;
+ * await write("bad.ts", `export default ${bad};\n`);
+ * await assert.rejects(loadDeclaredSchema(join(dir, "bad.ts")), /unknown column "b"/);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function loadDeclaredSchema(path: string): Promise<DeclaredSchema> {

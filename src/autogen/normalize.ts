@@ -141,13 +141,14 @@ export function declaredExpressions(declared: DeclaredSchema): Map<string, strin
  *
  * @example On SQLite
  * ```ts
+ * import assert from "node:assert/strict";
  * import { normalizeDeclared } from "./normalize.ts";
- * import { sqliteDialect } from "../dialects/sqlite/mod.ts";
+ * import { sqliteEngine } from "../dialects/sqlite/mod.ts";
  * const { schema } = await normalizeDeclared(
  *   { tables: { t: { columns: { id: { type: "INT", primaryKey: true } } } } },
- *   sqliteDialect,
+ *   sqliteEngine.dialect,
  * );
- * console.assert(schema.tables[0]?.columns[0]?.type === "integer");
+ * assert.equal(schema.tables[0]?.columns[0]?.type, "integer");
  * ```
  */
 export async function normalizeDeclared(

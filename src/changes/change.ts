@@ -67,12 +67,15 @@ export interface ForeignKeyDef {
 
 /** A named or unnamed table-level unique constraint. */
 export interface UniqueDef {
+  /** The constraint's name; without it the database picks one. */
   name?: string;
+  /** The columns that are unique together, in order. */
   columns: string[];
 }
 
 /** A named or unnamed table-level check constraint. */
 export interface CheckDef {
+  /** The constraint's name; without it the database picks one. */
   name?: string;
   /** The SQL boolean expression. */
   expr: string;

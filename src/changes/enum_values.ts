@@ -32,9 +32,10 @@ export interface EnumListChange {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { enumValueProblem } from "./enum_values.ts";
- * console.assert(enumValueProblem("happy") === undefined);
- * console.assert(enumValueProblem("") === "is empty");
+ * assert.equal(enumValueProblem("happy"), undefined);
+ * assert.equal(enumValueProblem(""), "is empty");
  * ```
  */
 export function enumValueProblem(value: unknown): string | undefined {
@@ -68,15 +69,16 @@ function q(text: string): string {
  *
  * @example Adding, renaming and removing
  * ```ts
+ * import assert from "node:assert/strict";
  * import { applyEnumChange } from "./enum_values.ts";
  * const add = applyEnumChange(["sad", "happy"], {
  *   kind: "addEnumValue", name: "mood", value: "ok", before: "happy", ifNotExists: false,
  * });
- * console.assert(add?.values.join() === "sad,ok,happy");
+ * assert.equal(add?.values.join(), "sad,ok,happy");
  * const drop = applyEnumChange(["sad", "ok", "happy"], {
  *   kind: "dropEnumValue", name: "mood", value: "sad",
  * });
- * console.assert(drop?.removed.join() === "sad");
+ * assert.equal(drop?.removed.join(), "sad");
  * ```
  */
 export function applyEnumChange(

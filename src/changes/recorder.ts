@@ -118,6 +118,7 @@ function withSchema<T extends object>(change: T, schema: string | undefined): T 
  *
  * @example Recording changes
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createOp } from "./recorder.ts";
  * const seen: string[] = [];
  * const op = createOp({
@@ -127,7 +128,7 @@ function withSchema<T extends object>(change: T, schema: string | undefined): T 
  * op.addColumn("users", "bio", { type: "text" }); // not awaited: order is kept anyway
  * await op.dropColumn("users", "old");
  * await op.settle();
- * console.assert(seen.join() === "addColumn,dropColumn");
+ * assert.equal(seen.join(), "addColumn,dropColumn");
  * ```
  */
 export function createOp(

@@ -65,7 +65,7 @@ export interface SplitArgs {
  * @example
  * ```ts
  * import { splitArgs } from "./args.ts";
- * import assert from "node:assert";
+ * import assert from "node:assert/strict";
  * assert.deepEqual(splitArgs(["-u", "sqlite:a.db", "downgrade", "-1"]), {
  *   command: "downgrade",
  *   rest: ["-u", "sqlite:a.db", "-1"],
@@ -97,7 +97,7 @@ export function splitArgs(argv: readonly string[]): SplitArgs {
  * ```ts
  * import { parseCommandArgs } from "./args.ts";
  * import { downgradeCommand } from "./upgrade.ts";
- * import assert from "node:assert";
+ * import assert from "node:assert/strict";
  * const { args, values } = parseCommandArgs(downgradeCommand, ["-2:head", "--sql"]);
  * assert.deepEqual([args, values.sql], [["-2:head"], true]);
  * ```

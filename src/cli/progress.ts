@@ -26,9 +26,10 @@ let group: Intl.NumberFormat | undefined;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { progressText } from "./progress.ts";
  * const text = progressText({ table: "t", rows: 2_000_000, elapsedMs: 2_000, done: false });
- * console.assert(text === 'bulkInsert "t": 2,000,000 rows, 1,000,000 rows/s');
+ * assert.equal(text, 'bulkInsert "t": 2,000,000 rows, 1,000,000 rows/s');
  * ```
  */
 export function progressText(p: BulkProgress): string {
@@ -45,9 +46,18 @@ export function progressText(p: BulkProgress): string {
  * @param isTerminal Whether `stderr` is a terminal.
  * @returns The callback, or `undefined` when nothing should be drawn.
  *
- * @example
- * ```ts ignore
- * const onBulkProgress = bulkProgress(Deno.stderr, Deno.stderr.isTerminal());
+ * @example Drawn only on a terminal, and only for a load over a second
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { bulkProgress } from "./progress.ts";
+ * let text = "";
+ * const stderr = { writeSync: (b: Uint8Array) => (text += new TextDecoder().decode(b), b.length) };
+ * assert.equal(bulkProgress(stderr, false), undefined);
+ * const draw = bulkProgress(stderr, true)!;
+ * draw({ table: "t", rows: 500, elapsedMs: 500, done: false });
+ * assert.equal(text, "");
+ * draw({ table: "t", rows: 3_000, elapsedMs: 1_500, done: true });
+ * assert.equal(text, '\rbulkInsert "t": 3,000 rows, 2,000 rows/s\x1b[K\n');
  * ```
  */
 export function bulkProgress(

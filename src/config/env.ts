@@ -30,7 +30,7 @@ export interface DotEnv {
  * @example
  * ```ts
  * import { loadDotEnv } from "./env.ts";
- * import assert from "node:assert";
+ * import assert from "node:assert/strict";
  * const dir = await Deno.makeTempDir();
  * assert.equal((await loadDotEnv(dir)).found, false);
  * await Deno.writeTextFile(`${dir}/.env`, "STRATA_DIR=db/migrations\n");
@@ -64,7 +64,7 @@ export async function loadDotEnv(cwd: string): Promise<DotEnv> {
  * @example
  * ```ts
  * import { readDotEnv } from "./env.ts";
- * import assert from "node:assert";
+ * import assert from "node:assert/strict";
  * const dir = await Deno.makeTempDir();
  * await Deno.writeTextFile(`${dir}/.env`, "STRATA_DIR=db/migrations\n");
  * assert.equal((await readDotEnv(dir)).STRATA_DIR, "db/migrations");

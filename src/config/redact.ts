@@ -35,7 +35,7 @@ const PASSWORD_PARAM = /([?&]password=)[^&#\s]*/gi;
  * @example
  * ```ts
  * import { redactText } from "./redact.ts";
- * import assert from "node:assert";
+ * import assert from "node:assert/strict";
  * assert.equal(
  *   redactText("error: cannot reach postgres://app:e@db/app"),
  *   "error: cannot reach postgres://app:***@db/app",
@@ -65,7 +65,7 @@ export function redactText(text: string): string {
  * @example
  * ```ts
  * import { maskPasswordParam } from "./redact.ts";
- * import assert from "node:assert";
+ * import assert from "node:assert/strict";
  * assert.equal(maskPasswordParam("?user=a&password=x&b=1"), "?user=a&password=***&b=1");
  * ```
  */
@@ -88,7 +88,7 @@ export function maskPasswordParam(text: string): string {
  * @example
  * ```ts
  * import { hideUserinfo } from "./redact.ts";
- * import assert from "node:assert";
+ * import assert from "node:assert/strict";
  * assert.equal(hideUserinfo("postgres://app:pa@ss/x@db/app"), "postgres://***@db/app");
  * assert.equal(hideUserinfo("sqlite:/srv/a@b.db"), "sqlite:/srv/a@b.db");
  * ```

@@ -76,7 +76,7 @@ const IDENT = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
  * @example Nothing configured: no database, default directory
  * ```ts
  * import { resolveConfig } from "./resolve.ts";
- * import assert from "node:assert";
+ * import assert from "node:assert/strict";
  * const cwd = await Deno.realPath(await Deno.makeTempDir());
  * const config = await resolveConfig({}, {}, cwd);
  * assert.equal(config.url, undefined);
@@ -150,7 +150,7 @@ export async function resolveConfig(
  * @example
  * ```ts
  * import { noDatabaseError, resolveConfig } from "./resolve.ts";
- * import assert from "node:assert";
+ * import assert from "node:assert/strict";
  * const cwd = await Deno.makeTempDir();
  * const err = noDatabaseError(await resolveConfig({}, {}, cwd));
  * assert.equal(err.exitCode, 2);

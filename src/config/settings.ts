@@ -42,7 +42,7 @@ export interface Settings {
  * @example
  * ```ts
  * import { configFromSettings } from "./settings.ts";
- * import assert from "node:assert";
+ * import assert from "node:assert/strict";
  * const config = configFromSettings({ url: "sqlite::memory:", dir: "/srv/app/migrations" });
  * assert.equal(config.url?.dialect, "sqlite");
  * assert.equal(config.dir, "/srv/app/migrations");

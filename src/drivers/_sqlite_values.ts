@@ -16,9 +16,10 @@ import type { Row } from "./driver.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { toSqliteParam } from "./_sqlite_values.ts";
- * console.assert(toSqliteParam(true) === 1n);
- * console.assert(toSqliteParam({ a: 1 }) === '{"a":1}');
+ * assert.equal(toSqliteParam(true), 1n);
+ * assert.equal(toSqliteParam({ a: 1 }), '{"a":1}');
  * ```
  */
 export function toSqliteParam(value: unknown): SQLInputValue {

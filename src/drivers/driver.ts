@@ -11,6 +11,7 @@ export type Row = Record<string, unknown>;
 
 /** One SQL statement, with bound parameters or a batch of parameter rows. */
 export interface Statement {
+  /** The SQL text, one statement. */
   sql: string;
   /** Bound parameters (`?` on SQLite, `$1` on PostgreSQL). */
   params?: readonly unknown[];
@@ -29,9 +30,21 @@ export interface Statement {
 
 /** Something that runs statements: a connection or a transaction. */
 export interface Queryable {
-  /** Runs a statement that returns no rows. */
+  /**
+   * Runs a statement that returns no rows.
+   *
+   * @param stmt The statement and its parameters.
+   * @throws {QueryError} When the database rejects it.
+   */
   execute(stmt: Statement): Promise<void>;
-  /** Runs a query and returns its rows. */
+  /**
+   * Runs a query and returns its rows.
+   *
+   * @param sql The query.
+   * @param params Bound parameters (`?` on SQLite, `$1` on PostgreSQL).
+   * @returns The rows, column name to value.
+   * @throws {QueryError} When the database rejects it.
+   */
   query(sql: string, params?: readonly unknown[]): Promise<Row[]>;
 }
 

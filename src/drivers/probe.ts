@@ -37,7 +37,7 @@ const SQLITE_HEADER = "SQLite format 3\u0000";
  * ```ts
  * import { probeDatabase } from "./probe.ts";
  * import { parseDatabaseUrl } from "../config/url.ts";
- * import assert from "node:assert";
+ * import assert from "node:assert/strict";
  * await probeDatabase(parseDatabaseUrl("sqlite::memory:", "/"));
  * await assert.rejects(probeDatabase(parseDatabaseUrl("sqlite:/no/such/dir/app.db", "/")));
  * ```

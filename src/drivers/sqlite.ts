@@ -362,11 +362,12 @@ function summarize(violations: Violation[]): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { openSqlite } from "./sqlite.ts";
  * const db = openSqlite(":memory:");
  * await db.execute({ sql: "CREATE TABLE t (a integer)" });
  * await db.execute({ sql: "INSERT INTO t VALUES (?)", batch: [[1], [2]] });
- * console.assert((await db.query("SELECT count(*) AS n FROM t"))[0]?.n === 2);
+ * assert.deepEqual(await db.query("SELECT count(*) AS n FROM t"), [{ n: 2 }]);
  * await db.close();
  * ```
  */

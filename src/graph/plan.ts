@@ -46,13 +46,14 @@ export interface Step {
  *
  * @example The two sides of a merge run before it
  * ```ts
+ * import assert from "node:assert/strict";
  * import { RevisionMap } from "./revision_map.ts";
  * import { planUpgrade } from "./plan.ts";
  * const n = (revision: string, downRevisions: string[]) =>
  *   ({ revision, downRevisions, dependsOn: [], branchLabels: [] });
  * const map = RevisionMap.build([n("a", []), n("b", ["a"]), n("c", ["a"]), n("m", ["b", "c"])]);
  * const steps = planUpgrade(map, ["a"], "head");
- * console.assert(steps.map((s) => s.revision).join() === "b,c,m");
+ * assert.equal(steps.map((s) => s.revision).join(), "b,c,m");
  * ```
  *
  * @param map The graph.

@@ -44,6 +44,7 @@ interface Entry {
  *
  * @example A merge
  * ```ts
+ * import assert from "node:assert/strict";
  * import { RevisionMap } from "./revision_map.ts";
  * const map = RevisionMap.build([
  *   { revision: "a", downRevisions: [], dependsOn: [], branchLabels: [] },
@@ -51,8 +52,9 @@ interface Entry {
  *   { revision: "c", downRevisions: ["a"], dependsOn: [], branchLabels: [] },
  *   { revision: "m", downRevisions: ["b", "c"], dependsOn: [], branchLabels: [] },
  * ]);
- * console.assert(map.isBranchPoint("a") && map.isMergePoint("m"));
- * console.assert(map.heads.join() === "m");
+ * assert(map.isBranchPoint("a"));
+ * assert(map.isMergePoint("m"));
+ * assert.equal(map.heads.join(), "m");
  * ```
  */
 export class RevisionMap {

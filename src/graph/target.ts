@@ -32,14 +32,15 @@ import { checkRows } from "./version_rows.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { RevisionMap } from "./revision_map.ts";
  * import { resolveTarget } from "./target.ts";
  * const n = (revision: string, downRevisions: string[]) =>
  *   ({ revision, downRevisions, dependsOn: [], branchLabels: [] });
  * const map = RevisionMap.build([n("a1", []), n("b2", ["a1"]), n("c3", ["b2"])]);
- * console.assert(resolveTarget(map, "head-1", []).join() === "b2");
- * console.assert(resolveTarget(map, "+2", ["a1"]).join() === "c3");
- * console.assert(resolveTarget(map, "base", ["c3"]).length === 0);
+ * assert.equal(resolveTarget(map, "head-1", []).join(), "b2");
+ * assert.equal(resolveTarget(map, "+2", ["a1"]).join(), "c3");
+ * assert.equal(resolveTarget(map, "base", ["c3"]).length, 0);
  * ```
  *
  * @param map The graph.
@@ -65,9 +66,12 @@ export function resolveTarget(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { targetNeedsCurrent } from "./target.ts";
- * console.assert(targetNeedsCurrent("current") && targetNeedsCurrent("chat@-1"));
- * console.assert(!targetNeedsCurrent("head-1") && !targetNeedsCurrent("ae10"));
+ * assert(targetNeedsCurrent("current"));
+ * assert(targetNeedsCurrent("chat@-1"));
+ * assert(!targetNeedsCurrent("head-1"));
+ * assert(!targetNeedsCurrent("ae10"));
  * ```
  *
  * @param target The expression.

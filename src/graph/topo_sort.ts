@@ -31,6 +31,7 @@ export interface TopoGraph {
  *
  * @example A branch runs to its end before the next one starts
  * ```ts
+ * import assert from "node:assert/strict";
  * import { topoSort } from "./topo_sort.ts";
  * const parents: Record<string, string[]> = { a: [], b: ["a"], c: ["b"], d: ["a"] };
  * const next: Record<string, string[]> = { a: ["b", "d"], b: ["c"], c: [], d: [] };
@@ -38,7 +39,7 @@ export interface TopoGraph {
  *   parents: (id) => parents[id] ?? [],
  *   next: (id) => next[id] ?? [],
  * });
- * console.assert(order.join() === "a,b,c,d");
+ * assert.equal(order.join(), "a,b,c,d");
  * ```
  *
  * @param ids The revisions to order.

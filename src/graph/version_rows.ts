@@ -115,14 +115,15 @@ export function checkRows(map: RevisionMap, rows: readonly string[]): string[] {
  *
  * @example A merge and its undo
  * ```ts
+ * import assert from "node:assert/strict";
  * import { RevisionMap } from "./revision_map.ts";
  * import { VersionRows } from "./version_rows.ts";
  * const n = (revision: string, downRevisions: string[]) =>
  *   ({ revision, downRevisions, dependsOn: [], branchLabels: [] });
  * const map = RevisionMap.build([n("a", []), n("b", ["a"]), n("c", ["a"]), n("m", ["b", "c"])]);
  * const rows = new VersionRows(map, ["b", "c"]);
- * console.assert(JSON.stringify(rows.upgrade("m")) === '{"remove":["b","c"],"add":["m"]}');
- * console.assert(JSON.stringify(rows.downgrade("m")) === '{"remove":["m"],"add":["b","c"]}');
+ * assert.deepEqual(rows.upgrade("m"), { remove: ["b", "c"], add: ["m"] });
+ * assert.deepEqual(rows.downgrade("m"), { remove: ["m"], add: ["b", "c"] });
  * ```
  */
 export class VersionRows {

@@ -51,10 +51,31 @@ export interface OfflineRunOptions {
  * @throws {UsageError} For a downgrade without `FROM`, or an empty `TO`.
  * @throws {OfflineError} When a migration needs a live database.
  *
- * @example
- * ```ts ignore
- * const migrator = new Migrator(await resolveConfig({}, Deno.env.toObject(), Deno.cwd()));
- * const sql = await runOffline(migrator, "up", "base:head");
+ * @example A source built by hand (a `Migrator` is one)
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { join } from "node:path";
+ * import { sqliteEngine } from "../dialects/sqlite/mod.ts";
+ * import { RevisionMap } from "../graph/revision_map.ts";
+ * import { discoverScripts } from "../script/discover.ts";
+ * import { runOffline } from "./run_offline.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(
+ *   join(dir, "a1_create_users.ts"),
+ *   'export const revision = "a1";\nexport const downRevision = null;\n' +
+ *     "export async function upgrade(op) {\n" +
+ *     '  await op.createTable("users", { id: { type: "integer" } });\n}\n',
+ * );
+ * const scripts = await discoverScripts(dir);
+ * const sql = await runOffline({
+ *   engine: sqliteEngine,
+ *   config: { versionTable: "strata_version", historyTable: "strata_history" },
+ *   graph: () => Promise.resolve(RevisionMap.build(scripts)),
+ *   scripts: () => Promise.resolve(scripts),
+ * }, "up", "head");
+ * assert.match(sql, /^CREATE TABLE users \(/m);
+ * assert.match(sql, /^INSERT INTO strata_version \(version_num\) VALUES \('a1'\);$/m);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function runOffline(

@@ -66,6 +66,8 @@ export interface MigratorOptions {
    * Overrides the engine whose dialect and capabilities the run uses (tests,
    * or an engine not in the registry yet); the connection still opens through
    * the URL's engine. Wins over {@linkcode MigratorOptions.dialect}.
+   *
+   * @ignore Internal: engines are not part of the public API.
    */
   engine?: Engine<DialectName>;
 }
@@ -90,14 +92,18 @@ export interface HistoryOptions {
  * Runs commands for one project directory and database.
  *
  * @example The short form: settings given directly, nothing read from the environment
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { Migrator } from "@strata/strata";
- * const migrator = new Migrator({ url: "sqlite:app.db", dir: "migrations" });
+ * const dir = await Deno.makeTempDir(); // the migrations directory, empty here
+ * const migrator = new Migrator({ url: "sqlite::memory:", dir });
  * try {
  *   const { pending } = await migrator.pending();
  *   if (pending.length) await migrator.upgrade("head");
+ *   assert.deepEqual(await migrator.current(), []);
  * } finally {
  *   await migrator.close();
+ *   await Deno.remove(dir);
  * }
  * ```
  */
@@ -130,6 +136,7 @@ export class Migrator {
    * file's.
    *
    * @throws {ConfigError} When no database is configured and none was named.
+   * @ignore Internal: used by the CLI and the offline writer.
    */
   get engine(): Engine<DialectName> {
     if (this.#engine) return this.#engine;
@@ -145,6 +152,7 @@ export class Migrator {
    * The engine's dialect.
    *
    * @throws {ConfigError} When no database is configured and none was named.
+   * @ignore Internal: used by the CLI and the offline writer.
    */
   get dialect(): Dialect {
     return this.engine.dialect;
@@ -156,7 +164,12 @@ export class Migrator {
     return this.config.url;
   }
 
-  /** The discovered migration files (read once). */
+  /**
+   * The discovered migration files (read once).
+   *
+   * @returns The scripts, sorted by file name.
+   * @ignore Internal: used by the CLI and the offline writer.
+   */
   async scripts(): Promise<Script[]> {
     this.#scripts ??= await discoverScripts(this.config.dir);
     return this.#scripts;
@@ -168,13 +181,23 @@ export class Migrator {
     return this.#byRevision;
   }
 
-  /** The validated revision graph (built once). */
+  /**
+   * The validated revision graph (built once).
+   *
+   * @returns The graph.
+   * @ignore Internal: used by the CLI and the offline writer.
+   */
   async graph(): Promise<RevisionMap> {
     this.#map ??= RevisionMap.build(await this.scripts());
     return this.#map;
   }
 
-  /** The open connection (opened on first use). */
+  /**
+   * The open connection (opened on first use).
+   *
+   * @returns The driver.
+   * @ignore Internal: used by the CLI.
+   */
   async driver(): Promise<Driver> {
     if (!this.#driver) {
       this.#driver = await openDriver(this.#url());
@@ -183,7 +206,12 @@ export class Migrator {
     return this.#driver;
   }
 
-  /** Closes the connection if one was opened. */
+  /**
+   * Closes the connection if one was opened. The migrator can be used again:
+   * the next method that needs the database opens a new connection.
+   *
+   * @returns When the connection is closed.
+   */
   async close(): Promise<void> {
     const d = this.#driver;
     this.#driver = undefined;
@@ -235,7 +263,14 @@ export class Migrator {
     return { current, pending: steps.map((s) => revisionInfo(map, s.revision)) };
   }
 
-  /** The version rows in the database (empty when the table does not exist yet). */
+  /**
+   * The version rows in the database: the revisions it is at, one per head.
+   *
+   * @param q A connection or transaction to read through (default: the
+   *   migrator's own).
+   * @returns The rows, sorted; empty when the version table does not exist
+   *   yet (it is not created by reading).
+   */
   async current(q?: Queryable): Promise<string[]> {
     return readVersionRows(q ?? await this.driver(), this.dialect, this.config.versionTable);
   }

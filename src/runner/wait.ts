@@ -47,7 +47,7 @@ const FATAL_CODES = /^(28P01|28000|SASL)/;
  * ```ts
  * import { waitForDatabase } from "./wait.ts";
  * import { parseDatabaseUrl } from "../config/url.ts";
- * import assert from "node:assert";
+ * import assert from "node:assert/strict";
  * const result = await waitForDatabase(parseDatabaseUrl("sqlite::memory:", "/"));
  * assert.equal(result.attempts, 1);
  * ```

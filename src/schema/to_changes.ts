@@ -34,10 +34,12 @@ const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  *
  * @example A cycle
  * ```ts
+ * import assert from "node:assert/strict";
  * import { orderTables } from "./to_changes.ts";
  * const refs: Record<string, string[]> = { a: ["b"], b: ["a"], c: [] };
  * const { order, deferred } = orderTables(["c", "b", "a"], (t) => refs[t] ?? []);
- * console.assert(order.join() === "b,a,c" && [...deferred].join() === "b\0a");
+ * assert.deepEqual(order, ["b", "a", "c"]);
+ * assert.deepEqual([...deferred], ["b\0a"]);
  * ```
  */
 export function orderTables(

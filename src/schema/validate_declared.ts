@@ -60,13 +60,14 @@ const quoted = (names: Iterable<string>) => [...names].map((n) => `"${n}"`).join
  *
  * @example A typo in an index
  * ```ts
+ * import assert from "node:assert/strict";
  * import { validateDeclared } from "./validate_declared.ts";
  * try {
  *   validateDeclared({
  *     tables: { t: { columns: { a: { type: "text" } }, indexes: { ix: { columns: ["b"] } } } },
  *   }, "schema.ts");
  * } catch (e) {
- *   console.assert(String(e).includes('table "t", index "ix": unknown column "b"'));
+ *   assert(String(e).includes('table "t", index "ix": unknown column "b"'));
  * }
  * ```
  */

@@ -41,9 +41,19 @@ import { importScript } from "./_import.ts";
  *   imports the files one by one, which reports any broken file itself.
  * @throws {ScriptError} For a file the failed import names.
  *
- * @example Importing a plan's migrations
- * ```ts ignore
- * const namespaces = await importThroughEntry(["/app/migrations/a.ts", "/app/migrations/b.ts"]);
+ * @example Importing two files through one entry module
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { join } from "node:path";
+ * import { importThroughEntry } from "./_entry.ts";
+ * const dir = await Deno.makeTempDir();
+ * const paths = [join(dir, "a.ts"), join(dir, "b.ts")];
+ * await Deno.writeTextFile(paths[0]!, 'export const revision = "a";\n');
+ * await Deno.writeTextFile(paths[1]!, 'export const revision = "b";\n');
+ * const namespaces = await importThroughEntry(paths, dir);
+ * assert.deepEqual(namespaces?.map((m) => m.revision), ["a", "b"]);
+ * assert.deepEqual([...Deno.readDirSync(dir)].length, 2); // the entry module is gone
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function importThroughEntry(

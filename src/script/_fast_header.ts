@@ -51,10 +51,12 @@ const FIELD_WORD = new RegExp(String.raw`\b(?:${FIELDS})\b`);
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { fastHeader } from "./_fast_header.ts";
  * const h = fastHeader('export const revision = "a1";\nexport const downRevision = null;\n');
- * console.assert(h?.values.revision === "a1" && h.values.downRevision === null);
- * console.assert(fastHeader('export const revision = "a" + "b";\n') === undefined);
+ * assert.equal(h?.values.revision, "a1");
+ * assert.equal(h.values.downRevision, null);
+ * assert.equal(fastHeader('export const revision = "a" + "b";\n'), undefined);
  * ```
  */
 export function fastHeader(source: string): ParsedHeader | undefined {

@@ -18,8 +18,13 @@ import type { ScriptHeader } from "./script.ts";
  * @throws {ScriptError} When an export is missing or has the wrong type.
  *
  * @example Normalizing a merge
- * ```ts ignore
- * normalizeHeader("m.ts", { revision: "c", downRevision: ["a", "b"] }).downRevisions; // ["a", "b"]
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { normalizeHeader } from "./_header.ts";
+ * const header = normalizeHeader("m.ts", { revision: "c", downRevision: ["a", "b"] });
+ * assert.deepEqual(header.downRevisions, ["a", "b"]);
+ * assert.equal(header.transactional, true);
+ * assert.throws(() => normalizeHeader("m.ts", { revision: 1, downRevision: null }), /"revision"/);
  * ```
  */
 export function normalizeHeader(file: string, values: Record<string, unknown>): ScriptHeader {

@@ -19,8 +19,13 @@ import { firstLine } from "../text.ts";
  *   (a syntax error, or an exception thrown while the module loads).
  *
  * @example Importing a migration
- * ```ts ignore
- * const mod = await importScript("/app/migrations/1f2e3d4c5b6a_add_user_bio.ts");
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { importScript } from "./_import.ts";
+ * const path = await Deno.makeTempFile({ suffix: ".ts" });
+ * await Deno.writeTextFile(path, 'export const revision = "1f2e3d4c5b6a";\n');
+ * assert.equal((await importScript(path)).revision, "1f2e3d4c5b6a");
+ * await Deno.remove(path);
  * ```
  */
 export async function importScript(path: string): Promise<Record<string, unknown>> {

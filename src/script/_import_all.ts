@@ -19,9 +19,18 @@ import { mapBounded } from "./_pool.ts";
  * @returns The module namespaces, in the order of `paths`.
  * @throws {ScriptError} Naming a file that fails to load, with line and column.
  *
- * @example
- * ```ts ignore
- * const [a, b] = await importScripts(["/m/a.ts", "/m/b.ts"], 16);
+ * @example A broken file is named
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { join } from "node:path";
+ * import { importScripts } from "./_import_all.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(join(dir, "a.ts"), 'export const revision = "a";\n');
+ * await Deno.writeTextFile(join(dir, "b.ts"), "export const = ;\n");
+ * const [a] = await importScripts([join(dir, "a.ts")], 16);
+ * assert.equal(a?.revision, "a");
+ * await assert.rejects(importScripts([join(dir, "a.ts"), join(dir, "b.ts")], 16), /"b\.ts"/);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function importScripts(

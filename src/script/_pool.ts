@@ -16,9 +16,20 @@
  * @returns The results, in the order of `items`.
  * @throws Whatever `fn` throws.
  *
- * @example Reading files four at a time
- * ```ts ignore
- * const texts = await mapBounded(paths, 4, (p) => Deno.readTextFile(p));
+ * @example Two at a time, results in input order
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { mapBounded } from "./_pool.ts";
+ * let running = 0;
+ * let most = 0;
+ * const out = await mapBounded([30, 10, 20, 0], 2, async (ms) => {
+ *   most = Math.max(most, ++running);
+ *   await new Promise((done) => setTimeout(done, ms));
+ *   running--;
+ *   return ms / 10;
+ * });
+ * assert.deepEqual(out, [3, 1, 2, 0]);
+ * assert.equal(most, 2);
  * ```
  */
 export async function mapBounded<T, R>(

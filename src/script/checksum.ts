@@ -73,8 +73,9 @@ function isSpace(code: number): boolean {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { normalizeSource } from "./checksum.ts";
- * console.assert(normalizeSource("\uFEFFa\r\nb\r\n\r\n") === "a\nb\n");
+ * assert.equal(normalizeSource("\uFEFFa\r\nb\r\n\r\n"), "a\nb\n");
  * ```
  */
 export function normalizeSource(text: string): string {
@@ -95,9 +96,10 @@ export function normalizeSource(text: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { checksumText } from "./checksum.ts";
- * console.assert(checksumText("hello") === "crc32n:363a3020");
- * console.assert(checksumText("hello\r\n") === checksumText("hello"));
+ * assert.equal(checksumText("hello"), "crc32n:363a3020");
+ * assert.equal(checksumText("hello\r\n"), checksumText("hello"));
  * ```
  */
 export function checksumText(text: string): string {
@@ -124,9 +126,10 @@ export interface SourceChecksums {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sourceChecksums } from "./checksum.ts";
- * console.assert(sourceChecksums("abc").legacyChecksum === "crc32:352441c2");
- * console.assert(sourceChecksums("abc\n").legacyChecksum === undefined);
+ * assert.equal(sourceChecksums("abc").legacyChecksum, "crc32:352441c2");
+ * assert.equal(sourceChecksums("abc\n").legacyChecksum, undefined);
  * ```
  */
 export function sourceChecksums(text: string): SourceChecksums {
@@ -146,10 +149,11 @@ export function sourceChecksums(text: string): SourceChecksums {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { checksumMatches, sourceChecksums } from "./checksum.ts";
- * console.assert(checksumMatches("crc32:352441c2", sourceChecksums("abc")));
- * console.assert(checksumMatches("crc32n:4788814e", sourceChecksums("abc\r\n")));
- * console.assert(!checksumMatches("crc32n:4788814e", sourceChecksums("abd\n")));
+ * assert(checksumMatches("crc32:352441c2", sourceChecksums("abc")));
+ * assert(checksumMatches("crc32n:4788814e", sourceChecksums("abc\r\n")));
+ * assert(!checksumMatches("crc32n:4788814e", sourceChecksums("abd\n")));
  * ```
  */
 export function checksumMatches(stored: string, file: SourceChecksums): boolean {
@@ -168,8 +172,13 @@ export function checksumMatches(stored: string, file: SourceChecksums): boolean 
  * @throws {ScriptError} When the file cannot be read.
  *
  * @example Checksum of a migration
- * ```ts ignore
- * const sum = await checksumFile("migrations/1f2e3d4c5b6a_add_user_bio.ts");
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checksumFile, checksumText } from "./checksum.ts";
+ * const path = await Deno.makeTempFile({ suffix: ".ts" });
+ * await Deno.writeTextFile(path, "hello\r\n");
+ * assert.equal(await checksumFile(path), checksumText("hello"));
+ * await Deno.remove(path);
  * ```
  */
 export async function checksumFile(path: string): Promise<string> {

@@ -38,10 +38,11 @@ export interface DiscoverOptions {
  *
  * @example Names
  * ```ts
+ * import assert from "node:assert/strict";
  * import { isMigrationFileName } from "./discover.ts";
- * console.assert(isMigrationFileName("1f2e3d4c5b6a_add_bio.ts"));
- * console.assert(!isMigrationFileName("_helpers.ts"));
- * console.assert(!isMigrationFileName("add_bio_test.ts"));
+ * assert(isMigrationFileName("1f2e3d4c5b6a_add_bio.ts"));
+ * assert(!isMigrationFileName("_helpers.ts"));
+ * assert(!isMigrationFileName("add_bio_test.ts"));
  * ```
  */
 export function isMigrationFileName(name: string): boolean {
@@ -65,9 +66,20 @@ export function isMigrationFileName(name: string): boolean {
  *   import fails. The error's `file` names the file.
  *
  * @example Listing revisions
- * ```ts ignore
- * const scripts = await discoverScripts("migrations");
- * console.log(scripts.map((s) => s.revision));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { join } from "node:path";
+ * import { discoverScripts } from "./discover.ts";
+ * const dir = await Deno.makeTempDir();
+ * const header = (rev: string, down: string) =>
+ *   `export const revision = "${rev}";\nexport const downRevision = ${down};\n`;
+ * await Deno.writeTextFile(join(dir, "b2_add_bio.ts"), header("b2", '"a1"'));
+ * await Deno.writeTextFile(join(dir, "a1_create_users.ts"), header("a1", "null"));
+ * await Deno.writeTextFile(join(dir, "_helpers.ts"), "export {};\n"); // not a migration
+ * const scripts = await discoverScripts(dir);
+ * assert.deepEqual(scripts.map((s) => s.revision), ["a1", "b2"]);
+ * assert.deepEqual(scripts.map((s) => s.downRevisions), [[], ["a1"]]);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function discoverScripts(
@@ -138,8 +150,22 @@ export async function discoverScripts(
  * @throws {ScriptError} As {@linkcode discoverScripts}.
  *
  * @example Reading one file
- * ```ts ignore
- * const script = await readScript("/app/migrations/1f2e3d4c5b6a_add_user_bio.ts");
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { join } from "node:path";
+ * import { readScript } from "./discover.ts";
+ * const dir = await Deno.makeTempDir();
+ * const path = join(dir, "1f2e3d4c5b6a_add_user_bio.ts");
+ * await Deno.writeTextFile(
+ *   path,
+ *   'export const revision = "1f2e3d4c5b6a";\nexport const downRevision = "0a9b";\n' +
+ *     'export const message = "add user bio";\n',
+ * );
+ * const script = await readScript(path);
+ * assert.equal(script.revision, "1f2e3d4c5b6a");
+ * assert.equal(script.message, "add user bio");
+ * assert.equal(script.path, path);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function readScript(path: string): Promise<Script> {
@@ -170,9 +196,11 @@ function readText(path: string): string {
  *
  * @example From text
  * ```ts
+ * import assert from "node:assert/strict";
  * import { scriptFromSource } from "./discover.ts";
  * const s = scriptFromSource("/m/a.ts", 'export const revision = "a";\nexport const downRevision = null;');
- * console.assert(s?.revision === "a" && s.staticHeader);
+ * assert.equal(s?.revision, "a");
+ * assert(s.staticHeader);
  * ```
  */
 export function scriptFromSource(path: string, text: string): Script | undefined {

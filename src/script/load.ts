@@ -59,11 +59,21 @@ const EXPORT_NAME: Partial<Record<keyof ScriptHeader, string>> = { downRevisions
  *   line of its cause), a header that disagrees (naming the field), a
  *   missing `upgrade`, or two scripts with the same revision.
  *
- * @example Loading the modules of a plan
- * ```ts ignore
- * const scripts = await discoverScripts("migrations");
- * const modules = await loadModules(scripts.filter((s) => pending.has(s.revision)));
- * await modules.get("1f2e3d4c5b6a")?.upgrade(op);
+ * @example Loading what discovery found
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { join } from "node:path";
+ * import { discoverScripts } from "./discover.ts";
+ * import { loadModules } from "./load.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(
+ *   join(dir, "a1_create_users.ts"),
+ *   'export const revision = "a1";\nexport const downRevision = null;\n' +
+ *     "export function upgrade() {}\n",
+ * );
+ * const modules = await loadModules(await discoverScripts(dir));
+ * assert.equal(typeof modules.get("a1")?.upgrade, "function");
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function loadModules(

@@ -119,14 +119,15 @@ function isField(name: string): name is HeaderField {
  *
  * @example Reading a header
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseHeader } from "./parse_header.ts";
  * const parsed = parseHeader(`
  *   export const revision = "ab12";
  *   export const downRevision: string | null = null; // a base
  * `);
- * console.assert(parsed.values.revision === "ab12");
- * console.assert(parsed.values.downRevision === null);
- * console.assert(parsed.dynamic.length === 0);
+ * assert.equal(parsed.values.revision, "ab12");
+ * assert.equal(parsed.values.downRevision, null);
+ * assert.equal(parsed.dynamic.length, 0);
  * ```
  */
 export function parseHeader(source: string, options: { fast?: boolean } = {}): ParsedHeader {

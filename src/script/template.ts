@@ -54,8 +54,9 @@ const MAX_SLUG = 40;
  *
  * @example A new id
  * ```ts
+ * import assert from "node:assert/strict";
  * import { newRevisionId } from "./template.ts";
- * console.assert(/^[0-9a-f]{12}$/.test(newRevisionId()));
+ * assert(/^[0-9a-f]{12}$/.test(newRevisionId()));
  * ```
  */
 export function newRevisionId(): string {
@@ -73,9 +74,10 @@ export function newRevisionId(): string {
  *
  * @example Slugs
  * ```ts
+ * import assert from "node:assert/strict";
  * import { slugify } from "./template.ts";
- * console.assert(slugify("Add user bio!") === "add_user_bio");
- * console.assert(slugify("!!!") === "revision");
+ * assert.equal(slugify("Add user bio!"), "add_user_bio");
+ * assert.equal(slugify("!!!"), "revision");
  * ```
  */
 export function slugify(message: string): string {
@@ -99,9 +101,10 @@ export function slugify(message: string): string {
  *
  * @example A first migration
  * ```ts
+ * import assert from "node:assert/strict";
  * import { renderMigration } from "./template.ts";
  * const text = renderMigration({ revision: "1f2e3d4c5b6a", downRevision: null, message: "init" });
- * console.assert(text.includes('export const revision = "1f2e3d4c5b6a";'));
+ * assert(text.includes('export const revision = "1f2e3d4c5b6a";'));
  * ```
  */
 export function renderMigration(fields: MigrationFields): string {
@@ -190,12 +193,18 @@ export function renderMigration(fields: MigrationFields): string {
  *   of a file name, or the file cannot be written.
  *
  * @example Writing a new revision
- * ```ts ignore
- * const path = await writeMigration("migrations", {
- *   revision: newRevisionId(),
- *   downRevision: null,
- *   message: "create users",
- * });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { join } from "node:path";
+ * import { writeMigration } from "./template.ts";
+ * const root = await Deno.makeTempDir();
+ * const dir = join(root, "migrations"); // created by the call
+ * const fields = { revision: "1f2e3d4c5b6a", downRevision: null, message: "create users" };
+ * const path = await writeMigration(dir, fields);
+ * assert.equal(path, join(dir, "1f2e3d4c5b6a_create_users.ts"));
+ * assert.match(await Deno.readTextFile(path), /export const revision = "1f2e3d4c5b6a";/);
+ * await assert.rejects(writeMigration(dir, fields), /exists/); // never overwrites
+ * await Deno.remove(root, { recursive: true });
  * ```
  */
 export async function writeMigration(dir: string, fields: MigrationFields): Promise<string> {

@@ -38,10 +38,11 @@ const BARE = /^[a-z_][a-z0-9_]*$/;
  *
  * @example Quoting
  * ```ts
+ * import assert from "node:assert/strict";
  * import { quoteIdent } from "./quote.ts";
- * console.assert(quoteIdent("users") === "users");
- * console.assert(quoteIdent("order") === '"order"');
- * console.assert(quoteIdent('we"ird') === '"we""ird"');
+ * assert.equal(quoteIdent("users"), "users");
+ * assert.equal(quoteIdent("order"), '"order"');
+ * assert.equal(quoteIdent('we"ird'), '"we""ird"');
  * ```
  */
 export function quoteIdent(name: string): string {

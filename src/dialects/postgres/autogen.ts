@@ -27,8 +27,10 @@ const DUMP_CONTEXT: RenderContext = {
  *
  * @example Implicit names
  * ```ts
+ * import assert from "node:assert/strict";
  * import { postgresAutogen } from "./autogen.ts";
- * console.assert(postgresAutogen.implicitConstraintName("unique", "users", ["email"]) === "users_email_key");
+ * const name = postgresAutogen.implicitConstraintName("unique", "users", ["email"]);
+ * assert.equal(name, "users_email_key");
  * ```
  */
 export const postgresAutogen: AutogenSupport = {

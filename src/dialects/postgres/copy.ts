@@ -33,8 +33,9 @@ const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { escapeCopyText } from "./copy.ts";
- * console.assert(escapeCopyText("a\tb\\c\n") === "a\\tb\\\\c\\n");
+ * assert.equal(escapeCopyText("a\tb\\c\n"), "a\\tb\\\\c\\n");
  * ```
  */
 export function escapeCopyText(text: string): string {
@@ -50,10 +51,11 @@ export function escapeCopyText(text: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { copyCell } from "./copy.ts";
- * console.assert(copyCell(null) === "\\N");
- * console.assert(copyCell(new Uint8Array([1, 255])) === "\\\\x01ff");
- * console.assert(copyCell({ a: "x\ty" }) === '{"a":"x\\\\ty"}');
+ * assert.equal(copyCell(null), "\\N");
+ * assert.equal(copyCell(new Uint8Array([1, 255])), "\\\\x01ff");
+ * assert.equal(copyCell({ a: "x\ty" }), '{"a":"x\\\\ty"}');
  * ```
  */
 export function copyCell(value: unknown): string | undefined {
@@ -96,10 +98,11 @@ const ROWS_PER_PIECE = 1_000;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { renderCopy } from "./copy.ts";
  * const s = renderCopy("t", ["id", "name"], [{ id: 1, name: "a\tb" }, { id: 2, name: null }]);
- * console.assert(s?.sql === "COPY t (id, name) FROM STDIN");
- * console.assert([...s!.copy!].join("") === "1\ta\\tb\n2\t\\N\n");
+ * assert.equal(s?.sql, "COPY t (id, name) FROM STDIN");
+ * assert.equal([...s!.copy!].join(""), "1\ta\\tb\n2\t\\N\n");
  * ```
  */
 export function renderCopy(

@@ -66,9 +66,10 @@ function dateText(value: Date, base: string): string {
  *
  * @example Defaults
  * ```ts
+ * import assert from "node:assert/strict";
  * import { renderDefault } from "./defaults.ts";
- * console.assert(renderDefault("it's", "text") === "'it''s'");
- * console.assert(renderDefault({ b: 1, a: 2 }, "json") === `'{"a": 2, "b": 1}'`);
+ * assert.equal(renderDefault("it's", "text"), "'it''s'");
+ * assert.equal(renderDefault({ b: 1, a: 2 }, "json"), `'{"a": 2, "b": 1}'`);
  * ```
  */
 export function renderDefault(value: Value, type: string): string {
@@ -106,10 +107,11 @@ export function renderDefault(value: Value, type: string): string {
  *
  * @example Reported forms
  * ```ts
+ * import assert from "node:assert/strict";
  * import { defaultSql } from "./defaults.ts";
- * console.assert(defaultSql("abc", "varchar(20)") === "'abc'");
- * console.assert(defaultSql(-1, "integer") === "-1");
- * console.assert(defaultSql({ $sql: "'{}'::jsonb" }, "json") === "'{}'");
+ * assert.equal(defaultSql("abc", "varchar(20)"), "'abc'");
+ * assert.equal(defaultSql(-1, "integer"), "-1");
+ * assert.equal(defaultSql({ $sql: "'{}'::jsonb" }, "json"), "'{}'");
  * ```
  */
 export function defaultSql(value: Value, type: string): string {
@@ -145,10 +147,11 @@ export function defaultSql(value: Value, type: string): string {
  *
  * @example Stripping casts
  * ```ts
+ * import assert from "node:assert/strict";
  * import { normalizeDefault } from "./defaults.ts";
- * console.assert(normalizeDefault("'a''b'::text") === "'a''b'");
- * console.assert(normalizeDefault("'-1.5'::numeric") === "-1.5");
- * console.assert(normalizeDefault("nextval('s'::regclass)") === "nextval('s'::regclass)");
+ * assert.equal(normalizeDefault("'a''b'::text"), "'a''b'");
+ * assert.equal(normalizeDefault("'-1.5'::numeric"), "-1.5");
+ * assert.equal(normalizeDefault("nextval('s'::regclass)"), "nextval('s'::regclass)");
  * ```
  */
 export function normalizeDefault(text: string): string {

@@ -59,9 +59,10 @@ function skipBlockComment(sql: string, start: number): number {
  *
  * @example Strings are left alone
  * ```ts
+ * import assert from "node:assert/strict";
  * import { inlineParams } from "./inline.ts";
  * const out = inlineParams("SELECT '$1', $1, $$ $1 $$", ["x"]);
- * console.assert(out === "SELECT '$1', 'x', $$ $1 $$");
+ * assert.equal(out, "SELECT '$1', 'x', $$ $1 $$");
  * ```
  */
 export function inlineParams(sql: string, params: readonly unknown[]): string {
@@ -123,9 +124,10 @@ export function inlineParams(sql: string, params: readonly unknown[]): string {
  *
  * @example A batch becomes one statement per row
  * ```ts
+ * import assert from "node:assert/strict";
  * import { inline } from "./inline.ts";
  * const out = inline({ sql: "INSERT INTO t (a) VALUES ($1)", batch: [[1], ["x"]] });
- * console.assert(out[1] === "INSERT INTO t (a) VALUES ('x')");
+ * assert.equal(out[1], "INSERT INTO t (a) VALUES ('x')");
  * ```
  */
 export function inline(stmt: Statement): string[] {

@@ -20,9 +20,10 @@ import { quoteString } from "../_common/quote.ts";
  *
  * @example Quoting
  * ```ts
+ * import assert from "node:assert/strict";
  * import { pgString } from "./literal.ts";
- * console.assert(pgString("it's") === "'it''s'");
- * console.assert(pgString("a\\b") === "E'a\\\\b'");
+ * assert.equal(pgString("it's"), "'it''s'");
+ * assert.equal(pgString("a\\b"), "E'a\\\\b'");
  * ```
  */
 export function pgString(value: string): string {
@@ -64,8 +65,9 @@ export function numberLiteral(n: number): string {
  *
  * @example Canonical form
  * ```ts
+ * import assert from "node:assert/strict";
  * import { jsonbText } from "./literal.ts";
- * console.assert(jsonbText({ bb: 1, a: [1, 2] }) === '{"a": [1, 2], "bb": 1}');
+ * assert.equal(jsonbText({ bb: 1, a: [1, 2] }), '{"a": [1, 2], "bb": 1}');
  * ```
  */
 export function jsonbText(value: unknown): string {
@@ -118,11 +120,12 @@ export function isJsonValue(value: unknown): value is object {
  *
  * @example Literals
  * ```ts
+ * import assert from "node:assert/strict";
  * import { literal } from "./literal.ts";
- * console.assert(literal("O'Hara") === "'O''Hara'");
- * console.assert(literal(true) === "TRUE");
- * console.assert(literal(new Uint8Array([1, 255])) === "E'\\\\x01ff'::bytea");
- * console.assert(literal({ a: 1 }) === `'{"a":1}'`);
+ * assert.equal(literal("O'Hara"), "'O''Hara'");
+ * assert.equal(literal(true), "TRUE");
+ * assert.equal(literal(new Uint8Array([1, 255])), "E'\\\\x01ff'::bytea");
+ * assert.equal(literal({ a: 1 }), `'{"a":1}'`);
  * ```
  */
 export function literal(value: unknown): string {

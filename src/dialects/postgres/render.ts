@@ -158,13 +158,14 @@ function renderChange(change: Change, ctx: RenderContext): Statement[] {
  *
  * @example Adding a column
  * ```ts
+ * import assert from "node:assert/strict";
  * import { render } from "./render.ts";
  * const ctx = { transactional: true, query: () => Promise.resolve([]) };
  * const [stmt] = await render(
  *   { kind: "addColumn", table: "users", column: { name: "bio", type: "text", nullable: true } },
  *   ctx,
  * );
- * console.assert(stmt?.sql === "ALTER TABLE users ADD COLUMN bio text");
+ * assert.equal(stmt?.sql, "ALTER TABLE users ADD COLUMN bio text");
  * ```
  */
 export function render(change: Change, ctx: RenderContext): Promise<Statement[]> {

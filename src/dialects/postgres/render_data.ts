@@ -63,9 +63,10 @@ export interface BulkInsertRenderOptions {
  *
  * @example Missing keys become DEFAULT
  * ```ts
+ * import assert from "node:assert/strict";
  * import { renderBulkInsert } from "./render_data.ts";
  * const [s] = renderBulkInsert({ kind: "bulkInsert", table: "t", rows: [{ a: 1 }, { b: 2 }] });
- * console.assert(s?.sql === "INSERT INTO t (a, b) VALUES\n  ($1, DEFAULT),\n  (DEFAULT, $2)");
+ * assert.equal(s?.sql, "INSERT INTO t (a, b) VALUES\n  ($1, DEFAULT),\n  (DEFAULT, $2)");
  * ```
  */
 export function renderBulkInsert(

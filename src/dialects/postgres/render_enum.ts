@@ -317,11 +317,12 @@ function dollarTag(body: string): string {
  *
  * @example Adding a value
  * ```ts
+ * import assert from "node:assert/strict";
  * import { renderEnumValueChange } from "./render_enum.ts";
  * const [s] = renderEnumValueChange({
  *   kind: "addEnumValue", name: "mood", value: "ok", before: "happy", ifNotExists: true,
  * });
- * console.assert(s?.sql === "ALTER TYPE mood ADD VALUE IF NOT EXISTS 'ok' BEFORE 'happy'");
+ * assert.equal(s?.sql, "ALTER TYPE mood ADD VALUE IF NOT EXISTS 'ok' BEFORE 'happy'");
  * ```
  */
 export function renderEnumValueChange(c: EnumValueChange): Statement[] {

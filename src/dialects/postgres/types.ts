@@ -86,10 +86,11 @@ export function isPlausibleType(type: string): boolean {
  *
  * @example Mapping portable names
  * ```ts
+ * import assert from "node:assert/strict";
  * import { columnType } from "./types.ts";
- * console.assert(columnType("double") === "double precision");
- * console.assert(columnType("enum:Mood") === '"Mood"');
- * console.assert(columnType("varchar(80)") === "varchar(80)");
+ * assert.equal(columnType("double"), "double precision");
+ * assert.equal(columnType("enum:Mood"), '"Mood"');
+ * assert.equal(columnType("varchar(80)"), "varchar(80)");
  * ```
  */
 export function columnType(type: string): string {
@@ -130,11 +131,12 @@ function tidy(type: string): string {
  *
  * @example Aliases fold to portable names
  * ```ts
+ * import assert from "node:assert/strict";
  * import { normalizeType } from "./types.ts";
- * console.assert(normalizeType("character varying(80)") === "varchar(80)");
- * console.assert(normalizeType("timestamp with time zone") === "timestamptz");
- * console.assert(normalizeType("jsonb") === "json");
- * console.assert(normalizeType("varchar(80)") === "varchar(80)");
+ * assert.equal(normalizeType("character varying(80)"), "varchar(80)");
+ * assert.equal(normalizeType("timestamp with time zone"), "timestamptz");
+ * assert.equal(normalizeType("jsonb"), "json");
+ * assert.equal(normalizeType("varchar(80)"), "varchar(80)");
  * ```
  */
 export function normalizeType(type: string): string {

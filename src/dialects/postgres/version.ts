@@ -87,9 +87,10 @@ function select(table: string): string {
  *
  * @example Moving one head
  * ```ts
+ * import assert from "node:assert/strict";
  * import { postgresVersionSql } from "./version.ts";
  * const [s] = postgresVersionSql.apply("strata_version", { remove: ["a1"], add: ["b2"] });
- * console.assert(s?.sql === "UPDATE strata_version SET version_num = $1 WHERE version_num = $2");
+ * assert.equal(s?.sql, "UPDATE strata_version SET version_num = $1 WHERE version_num = $2");
  * ```
  */
 export const postgresVersionSql: VersionSql = { create, apply, exists, select };

@@ -433,12 +433,13 @@ function resolvesTo(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readObject, usesColumn } from "./_deps.ts";
  * const none = () => undefined;
  * const ix = readObject("CREATE INDEX status ON orders (state)");
- * console.assert(!usesColumn(ix, "orders", "status", none));
+ * assert(!usesColumn(ix, "orders", "status", none));
  * const v = readObject("CREATE VIEW v AS SELECT o.status FROM orders AS o");
- * console.assert(usesColumn(v, "orders", "status", none));
+ * assert(usesColumn(v, "orders", "status", none));
  * ```
  */
 export function usesColumn(

@@ -28,8 +28,9 @@ const WORDLIKE = new Set(["word", "quoted", "number", "string", "blob", "param"]
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { normalizeSqliteExpr } from "./autogen.ts";
- * console.assert(normalizeSqliteExpr('("Age" >= 0)') === normalizeSqliteExpr("age>=0"));
+ * assert.equal(normalizeSqliteExpr('("Age" >= 0)'), normalizeSqliteExpr("age>=0"));
  * ```
  */
 export function normalizeSqliteExpr(sql: string): string {
@@ -55,8 +56,9 @@ export function normalizeSqliteExpr(sql: string): string {
  *
  * @example Scratch databases live in memory
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sqliteAutogen } from "./autogen.ts";
- * console.assert(sqliteAutogen.scratch.kind === "memory");
+ * assert.equal(sqliteAutogen.scratch.kind, "memory");
  * ```
  */
 export const sqliteAutogen: AutogenSupport = {

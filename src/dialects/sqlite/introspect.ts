@@ -162,12 +162,13 @@ async function readForeignKeys(q: Reader, name: string, parsed: ParsedTable) {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { openDriver } from "../../drivers/mod.ts";
  * import { introspectTable } from "./introspect.ts";
  * const db = await openDriver("sqlite::memory:");
  * await db.execute({ sql: "CREATE TABLE t (id INTEGER PRIMARY KEY, v VARCHAR(8))" });
  * const t = await introspectTable(db, "t");
- * console.assert(t?.columns[1]?.type === "varchar(8)");
+ * assert.equal(t?.columns[1]?.type, "varchar(8)");
  * await db.close();
  * ```
  */

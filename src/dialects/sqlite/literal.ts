@@ -29,11 +29,12 @@ function hex(bytes: Uint8Array): string {
  *
  * @example Literals
  * ```ts
+ * import assert from "node:assert/strict";
  * import { literal } from "./literal.ts";
- * console.assert(literal("it's") === "'it''s'");
- * console.assert(literal(true) === "1");
- * console.assert(literal(new Uint8Array([0, 255])) === "X'00ff'");
- * console.assert(literal({ a: 1 }) === `'{"a":1}'`);
+ * assert.equal(literal("it's"), "'it''s'");
+ * assert.equal(literal(true), "1");
+ * assert.equal(literal(new Uint8Array([0, 255])), "X'00ff'");
+ * assert.equal(literal({ a: 1 }), `'{"a":1}'`);
  * ```
  */
 export function literal(value: unknown): string {
@@ -80,9 +81,10 @@ const SHELL_UNSAFE = /([\r\0])/;
  *
  * @example A CRLF line break survives the shell
  * ```ts
+ * import assert from "node:assert/strict";
  * import { scriptLiteral } from "./literal.ts";
- * console.assert(scriptLiteral("a\r\nb") === "('a' || char(13) || '\nb')");
- * console.assert(scriptLiteral("plain") === "'plain'");
+ * assert.equal(scriptLiteral("a\r\nb"), "('a' || char(13) || '\nb')");
+ * assert.equal(scriptLiteral("plain"), "'plain'");
  * ```
  */
 export function scriptLiteral(value: unknown): string {
@@ -131,9 +133,10 @@ function inlineOne(sql: string, params: readonly unknown[]): string {
  *
  * @example Inlining
  * ```ts
+ * import assert from "node:assert/strict";
  * import { inline } from "./literal.ts";
  * const sql = inline({ sql: "INSERT INTO t (a, b) VALUES (?, '?')", params: ["x"] });
- * console.assert(sql[0] === "INSERT INTO t (a, b) VALUES ('x', '?')");
+ * assert.equal(sql[0], "INSERT INTO t (a, b) VALUES ('x', '?')");
  * ```
  */
 export function inline(stmt: Statement): string[] {

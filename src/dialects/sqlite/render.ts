@@ -91,13 +91,14 @@ export type PlainChange = Exclude<
  *
  * @example Rendering an index
  * ```ts
+ * import assert from "node:assert/strict";
  * import { renderPlain } from "./render.ts";
  * const ctx = { query: () => Promise.resolve([]), transactional: true };
  * const [stmt] = await renderPlain({
  *   kind: "createIndex", name: "ix_users_email", table: "users", columns: ["email"],
  *   unique: true, concurrently: false,
  * }, ctx);
- * console.assert(stmt?.sql === "CREATE UNIQUE INDEX ix_users_email ON users (email)");
+ * assert.equal(stmt?.sql, "CREATE UNIQUE INDEX ix_users_email ON users (email)");
  * ```
  */
 export async function renderPlain(change: PlainChange, ctx: RenderContext): Promise<Statement[]> {

@@ -26,9 +26,11 @@ import { quoteIdent } from "../_common/quote.ts";
  *
  * @example Rows with the same keys share one statement
  * ```ts
+ * import assert from "node:assert/strict";
  * import { renderBulkInsert } from "./render_data.ts";
  * const [s] = renderBulkInsert({ kind: "bulkInsert", table: "t", rows: [{ a: 1 }, { a: 2 }] });
- * console.assert(s?.sql === "INSERT INTO t (a) VALUES (?)" && s.batch?.length === 2);
+ * assert.equal(s?.sql, "INSERT INTO t (a) VALUES (?)");
+ * assert.equal(s.batch?.length, 2);
  * ```
  */
 export function renderBulkInsert(change: ChangeOf<"bulkInsert">): Statement[] {

@@ -103,9 +103,10 @@ export function enumName(type: string): string | undefined {
  *
  * @example Declared types
  * ```ts
+ * import assert from "node:assert/strict";
  * import { declaredType } from "./types.ts";
- * console.assert(declaredType("varchar(80)") === "VARCHAR(80)");
- * console.assert(declaredType("json") === "JSON TEXT");
+ * assert.equal(declaredType("varchar(80)"), "VARCHAR(80)");
+ * assert.equal(declaredType("json"), "JSON TEXT");
  * ```
  */
 export function declaredType(type: string): string {
@@ -141,11 +142,12 @@ const STRICT_TYPES = new Set(["INT", "INTEGER", "REAL", "TEXT", "BLOB", "ANY"]);
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { strictType } from "./types.ts";
- * console.assert(strictType("varchar(20)") === "TEXT");
- * console.assert(strictType("timestamptz") === "TEXT");
- * console.assert(strictType("bigint") === "INTEGER");
- * console.assert(strictType("any") === "ANY");
+ * assert.equal(strictType("varchar(20)"), "TEXT");
+ * assert.equal(strictType("timestamptz"), "TEXT");
+ * assert.equal(strictType("bigint"), "INTEGER");
+ * assert.equal(strictType("any"), "ANY");
  * ```
  */
 export function strictType(type: string): string {
@@ -187,10 +189,11 @@ export function canonicalType(declared: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { normalizeType } from "./types.ts";
- * console.assert(normalizeType("VARCHAR( 80 )") === "varchar(80)");
- * console.assert(normalizeType("timestamptz") === "timestamptz");
- * console.assert(normalizeType("decimal(10, 2)") === "numeric(10,2)");
+ * assert.equal(normalizeType("VARCHAR( 80 )"), "varchar(80)");
+ * assert.equal(normalizeType("timestamptz"), "timestamptz");
+ * assert.equal(normalizeType("decimal(10, 2)"), "numeric(10,2)");
  * ```
  */
 export function normalizeType(type: string): string {
@@ -207,10 +210,11 @@ export function normalizeType(type: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { defaultSql } from "./types.ts";
- * console.assert(defaultSql("it's", "text") === "'it''s'");
- * console.assert(defaultSql(true, "boolean") === "1");
- * console.assert(defaultSql({ $sql: "CURRENT_TIMESTAMP" }, "timestamptz") === "CURRENT_TIMESTAMP");
+ * assert.equal(defaultSql("it's", "text"), "'it''s'");
+ * assert.equal(defaultSql(true, "boolean"), "1");
+ * assert.equal(defaultSql({ $sql: "CURRENT_TIMESTAMP" }, "timestamptz"), "CURRENT_TIMESTAMP");
  * ```
  */
 export function defaultSql(value: Value, _type: string): string {

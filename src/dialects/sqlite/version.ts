@@ -15,9 +15,10 @@ import { quoteIdent } from "../_common/quote.ts";
  *
  * @example A step from one head to the next
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sqliteVersionSql } from "./version.ts";
  * const [stmt] = sqliteVersionSql.apply("strata_version", { remove: ["a1"], add: ["b2"] });
- * console.assert(stmt?.sql === "UPDATE strata_version SET version_num = ? WHERE version_num = ?");
+ * assert.equal(stmt?.sql, "UPDATE strata_version SET version_num = ? WHERE version_num = ?");
  * ```
  */
 export const sqliteVersionSql: VersionSql = {
