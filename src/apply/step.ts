@@ -58,7 +58,9 @@ function renderContext(ctx: StepContext): RenderContext {
 }
 
 /**
- * Runs `upgrade` or `downgrade` of one module and the step's version-row update.
+ * Runs `upgrade` or `downgrade` of one module and the step's version-row
+ * update and history row (the offline writer; live runs call
+ * {@linkcode runStepBody} and write their bookkeeping in fewer round trips).
  *
  * @param module The loaded migration module.
  * @param step The planned step.
@@ -66,6 +68,55 @@ function renderContext(ctx: StepContext): RenderContext {
  * @throws {MigrationError} Naming the revision and the op call that failed.
  */
 export async function runStep(
+  module: MigrationModule,
+  step: Step,
+  ctx: StepContext,
+): Promise<void> {
+  await runStepBody(module, step, ctx);
+  for (const stmt of ctx.dialect.versionSql.apply(ctx.versionTable, step.version)) {
+    await ctx.q.execute(stmt);
+  }
+  if (ctx.history) {
+    const { table, checksum, startedAt } = ctx.history;
+    const record = {
+      revision: step.revision,
+      direction: step.direction,
+      durationMs: startedAt === undefined ? null : performance.now() - startedAt,
+      checksum,
+    };
+    for (const stmt of await ctx.dialect.historySql.insert(table, record)) {
+      await ctx.q.execute(stmt);
+    }
+  }
+}
+
+/** The migration whose function is running now (see {@linkcode runningStep}). */
+let running: { revision: string; message: string; direction: "up" | "down" } | undefined;
+
+/**
+ * The migration whose `upgrade()` or `downgrade()` is running right now, if
+ * any. The CLI asks when the process is about to end with the command
+ * unfinished (the event loop ran dry while a migration's promise was still
+ * pending: it can never settle), to name the migration.
+ *
+ * @returns Revision, message and direction, or `undefined`.
+ */
+export function runningStep():
+  | { revision: string; message: string; direction: "up" | "down" }
+  | undefined {
+  return running;
+}
+
+/**
+ * Runs `upgrade` or `downgrade` of one module: its statements go to
+ * `ctx.q`; the version rows and history are left to the caller.
+ *
+ * @param module The loaded migration module.
+ * @param step The planned step.
+ * @param ctx Dialect and sink.
+ * @throws {MigrationError} Naming the revision and the op call that failed.
+ */
+export async function runStepBody(
   module: MigrationModule,
   step: Step,
   ctx: StepContext,
@@ -100,27 +151,16 @@ export async function runStep(
     },
   };
   const op = createOp(sink, { dialect: ctx.dialect.name, isOffline: ctx.isOffline });
+  const outer = running;
+  running = { revision: step.revision, message: module.message ?? "", direction: step.direction };
   try {
     await fn.call(module, op);
     await op.settle();
   } catch (err) {
     const where = current === "" ? "" : ` ${failed ? "at" : "after"} ${current}`;
     throw wrapStepError(err, step, label, where);
-  }
-  for (const stmt of ctx.dialect.versionSql.apply(ctx.versionTable, step.version)) {
-    await ctx.q.execute(stmt);
-  }
-  if (ctx.history) {
-    const { table, checksum, startedAt } = ctx.history;
-    const record = {
-      revision: step.revision,
-      direction: step.direction,
-      durationMs: startedAt === undefined ? null : performance.now() - startedAt,
-      checksum,
-    };
-    for (const stmt of await ctx.dialect.historySql.insert(table, record)) {
-      await ctx.q.execute(stmt);
-    }
+  } finally {
+    running = outer;
   }
 }
 

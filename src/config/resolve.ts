@@ -29,6 +29,12 @@ export interface Config {
   historyTable: string;
   /** How long to wait for the migration lock, in milliseconds. */
   lockTimeoutMs: number;
+  /**
+   * How long a migration's statement waits for a table lock another session
+   * holds (PostgreSQL `lock_timeout`, SQLite's busy timeout), in
+   * milliseconds; `0` waits for ever.
+   */
+  statementLockTimeoutMs: number;
   /** Which layer each setting came from (e.g. `"env DATABASE_URL"`), for `--debug`. */
   source: Record<string, string>;
 }
@@ -43,11 +49,30 @@ export interface ConfigFlags {
   config?: string | undefined;
   /** `--lock-timeout SECONDS`. */
   lockTimeout?: string | undefined;
+  /** `--statement-lock-timeout SECONDS`. */
+  statementLockTimeout?: string | undefined;
 }
 
 /** Keys a config file may hold. */
-const FILE_KEYS = ["url", "dir", "versionTable", "historyTable", "lockTimeout"] as const;
+const FILE_KEYS = [
+  "url",
+  "dir",
+  "versionTable",
+  "historyTable",
+  "lockTimeout",
+  "statementLockTimeout",
+] as const;
+/** Keys whose value is a number of seconds. */
+const SECONDS_KEYS: readonly string[] = ["lockTimeout", "statementLockTimeout"];
 const DEFAULT_LOCK_TIMEOUT_S = 300;
+/**
+ * A migration statement waits this long for a lock the application holds.
+ * Long enough for ordinary short transactions to finish; short enough that
+ * the application's own queries, queued behind the migration's waiting
+ * ACCESS EXCLUSIVE request, stall for seconds rather than until a
+ * forgotten transaction ends (README, "Lock timeouts").
+ */
+const DEFAULT_STATEMENT_LOCK_TIMEOUT_S = 5;
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
 
 /** One candidate value: where it came from and what to resolve paths against. */
@@ -57,7 +82,13 @@ interface Found {
   base: string;
 }
 
-type Setting = "url" | "dir" | "versionTable" | "historyTable" | "lockTimeout";
+type Setting =
+  | "url"
+  | "dir"
+  | "versionTable"
+  | "historyTable"
+  | "lockTimeout"
+  | "statementLockTimeout";
 type Layer = (key: Setting) => Found | undefined;
 
 /**
@@ -103,18 +134,24 @@ export async function resolveConfig(
   const versionTable = pick("versionTable", "strata_version");
   const historyTable = pick("historyTable", "strata_history");
   const lockTimeout = pick("lockTimeout", String(DEFAULT_LOCK_TIMEOUT_S));
+  const statementLockTimeout = pick(
+    "statementLockTimeout",
+    String(DEFAULT_STATEMENT_LOCK_TIMEOUT_S),
+  );
   return {
     url: parseUrlFrom(url),
     dir: isAbsolute(dir.value) ? dir.value : resolve(dir.base, dir.value),
     versionTable: tableName(versionTable, "version table"),
     historyTable: tableName(historyTable, "history table"),
     lockTimeoutMs: seconds(lockTimeout) * 1000,
+    statementLockTimeoutMs: seconds(statementLockTimeout, "statement lock timeout") * 1000,
     source: {
       url: url.source,
       dir: dir.source,
       versionTable: versionTable.source,
       historyTable: historyTable.source,
       lockTimeoutMs: lockTimeout.source,
+      statementLockTimeoutMs: statementLockTimeout.source,
     },
   };
 }
@@ -126,6 +163,10 @@ function flagLayer(flags: ConfigFlags, cwd: string): Layer {
     if (key === "lockTimeout" && flags.lockTimeout) {
       return { value: flags.lockTimeout, source: "flag --lock-timeout", base: cwd };
     }
+    if (key === "statementLockTimeout" && flags.statementLockTimeout) {
+      const source = "flag --statement-lock-timeout";
+      return { value: flags.statementLockTimeout, source, base: cwd };
+    }
     return undefined;
   };
 }
@@ -136,6 +177,7 @@ const ENV_NAMES: Record<Exclude<Setting, "url">, string> = {
   versionTable: "STRATA_VERSION_TABLE",
   historyTable: "STRATA_HISTORY_TABLE",
   lockTimeout: "STRATA_LOCK_TIMEOUT",
+  statementLockTimeout: "STRATA_STATEMENT_LOCK_TIMEOUT",
 };
 
 function envLayer(vars: Record<string, string>, label: string, cwd: string): Layer {
@@ -196,13 +238,14 @@ async function fileLayer(path: string | undefined, cwd: string): Promise<Layer> 
         hint: `known keys: ${FILE_KEYS.join(", ")}`,
       });
     }
-    const ok = key === "lockTimeout"
+    const inSeconds = SECONDS_KEYS.includes(key);
+    const ok = inSeconds
       ? typeof value === "number" || typeof value === "string"
       : typeof value === "string";
     if (!ok) {
       throw new ConfigError(
         `Cannot use config file "${file}": "${key}" must be a ${
-          key === "lockTimeout" ? "number of seconds" : "string"
+          inSeconds ? "number of seconds" : "string"
         }`,
       );
     }
@@ -232,11 +275,11 @@ function tableName(found: Found, what: string): string {
   );
 }
 
-function seconds(found: Found): number {
+function seconds(found: Found, what = "lock timeout"): number {
   const n = Number(found.value.trim());
   if (found.value.trim() !== "" && Number.isFinite(n) && n >= 0) return n;
   throw new ConfigError(
-    `Cannot use lock timeout "${found.value}" (from ${found.source}): not a number of seconds`,
+    `Cannot use ${what} "${found.value}" (from ${found.source}): not a number of seconds`,
     { hint: "use a whole or decimal number of seconds, e.g. 300" },
   );
 }

@@ -15,6 +15,14 @@ import type { Dialect } from "./dialect.ts";
 export interface OpenDriverOptions {
   /** Open for reading only (SQLite opens the file read-only; PostgreSQL sets `default_transaction_read_only`). */
   readOnly: boolean;
+  /**
+   * How long a statement waits for a lock another connection holds, in
+   * milliseconds; `0` waits for ever (PostgreSQL `lock_timeout`, SQLite's
+   * busy timeout). The driver's default when absent.
+   */
+  statementLockTimeoutMs?: number;
+  /** Who is connecting, for the server's session list (`strata 0.1.0 upgrade`). */
+  applicationName?: string;
 }
 
 /**

@@ -30,6 +30,18 @@ export interface OpenDriverOptions {
    * @default {false}
    */
   readOnly?: boolean;
+  /**
+   * How long a statement waits for a lock another connection holds, in
+   * milliseconds; `0` waits for ever (PostgreSQL `lock_timeout`, SQLite's
+   * busy timeout).
+   * @default {5000}
+   */
+  statementLockTimeoutMs?: number;
+  /**
+   * Who is connecting, as the server lists sessions (PostgreSQL `application_name`).
+   * @default {"strata"}
+   */
+  applicationName?: string;
 }
 
 /**
@@ -59,5 +71,11 @@ export async function openDriver(
 ): Promise<Driver> {
   const parsed = typeof url === "string" ? parseDatabaseUrl(url, Deno.cwd()) : url;
   const engine = engineByName(parsed.dialect);
-  return await engine.openDriver(parsed, { readOnly: options.readOnly ?? false });
+  return await engine.openDriver(parsed, {
+    readOnly: options.readOnly ?? false,
+    ...(options.statementLockTimeoutMs === undefined
+      ? {}
+      : { statementLockTimeoutMs: options.statementLockTimeoutMs }),
+    ...(options.applicationName === undefined ? {} : { applicationName: options.applicationName }),
+  });
 }

@@ -6,9 +6,9 @@
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { dirname } from "node:path";
-import { ConnectionError, QueryError } from "../errors.ts";
+import { ConnectionError, QueryError, VersionConflictError } from "../errors.ts";
 import type { Driver, LockOptions, Queryable, Row, Statement } from "./driver.ts";
-import { lockFile } from "./_sqlite_lock.ts";
+import { lockFiles, sqliteLockPaths } from "./_sqlite_lock.ts";
 import { bind, convertRow } from "./_sqlite_values.ts";
 
 export { toSqliteParam } from "./_sqlite_values.ts";
@@ -21,11 +21,18 @@ export interface SqliteOptions {
    */
   readOnly?: boolean;
   /**
-   * How long a statement waits for another connection's lock, in milliseconds.
+   * How long a statement waits for another connection's lock, in
+   * milliseconds (SQLite's busy timeout); `0` waits for ever.
    * @default {5000}
    */
   busyTimeoutMs?: number;
 }
+
+/** The longest busy timeout SQLite takes (a signed 32-bit count of ms, ~24 days): "for ever". */
+const FOREVER_MS = 2 ** 31 - 1;
+
+/** Prepared statements kept for `reuse` statements, per connection. */
+const REUSE_LIMIT = 32;
 
 /**
  * A live SQLite connection. Create one with {@linkcode openSqlite} (or
@@ -38,14 +45,20 @@ export class SqliteDriver implements Driver {
   readonly path: string;
   #db: DatabaseSync;
   #depth = 0;
+  #busyMs: number;
+  #prepared = new Map<string, StatementSync>();
+  /** The journal mode to restore when the migration lock is released. */
+  #restoreJournal: string | undefined;
 
   /**
    * @param path Absolute file path, or `":memory:"`.
    * @param db The open connection.
+   * @param busyMs Its busy timeout, for messages.
    */
-  constructor(path: string, db: DatabaseSync) {
+  constructor(path: string, db: DatabaseSync, busyMs = 5000) {
     this.path = path;
     this.#db = db;
+    this.#busyMs = busyMs;
   }
 
   /**
@@ -57,9 +70,11 @@ export class SqliteDriver implements Driver {
    */
   // deno-lint-ignore require-await -- async so that errors reject rather than throw
   async execute(stmt: Statement): Promise<void> {
-    const { sql, params, batch } = stmt;
+    const { sql, params, batch, expectChanges } = stmt;
     this.#run(sql, () => {
-      if (batch !== undefined) {
+      if (expectChanges !== undefined) {
+        this.#checked(stmt, expectChanges);
+      } else if (batch !== undefined) {
         const prepared = this.#db.prepare(sql);
         this.#db.exec("SAVEPOINT strata_batch");
         try {
@@ -72,9 +87,37 @@ export class SqliteDriver implements Driver {
       } else if (params === undefined || params.length === 0) {
         this.#db.exec(sql);
       } else {
-        this.#db.prepare(sql).run(...bind(params));
+        this.#statement(sql, stmt.reuse === true).run(...bind(params));
       }
     });
+  }
+
+  /** Runs a statement that must change `expected` rows (see `Statement.expectChanges`). */
+  #checked(stmt: Statement, expected: number): void {
+    let changes: number;
+    try {
+      changes = Number(
+        this.#statement(stmt.sql, stmt.reuse === true).run(...bind(stmt.params)).changes,
+      );
+    } catch (e) {
+      if (e instanceof Error && /UNIQUE constraint failed/i.test(e.message)) {
+        throw VersionConflictError.changed(stmt.sql, expected, undefined, e);
+      }
+      throw e;
+    }
+    if (changes !== expected) throw VersionConflictError.changed(stmt.sql, expected, changes);
+  }
+
+  /** A prepared statement; `reuse` ones are kept (a few dozen at most) and prepared once. */
+  #statement(sql: string, reuse: boolean): StatementSync {
+    if (!reuse) return this.#db.prepare(sql);
+    let prepared = this.#prepared.get(sql);
+    if (prepared === undefined) {
+      if (this.#prepared.size >= REUSE_LIMIT) this.#prepared.clear();
+      prepared = this.#db.prepare(sql);
+      this.#prepared.set(sql, prepared);
+    }
+    return prepared;
   }
 
   /**
@@ -169,21 +212,54 @@ export class SqliteDriver implements Driver {
   }
 
   /**
-   * Takes the migration lock: an OS lock on `<db>.strata-lock` (see
-   * `_sqlite_lock.ts` for why). A no-op for `:memory:`.
+   * Takes the migration lock: an OS lock on `<db>.strata-lock`, where `<db>`
+   * is the file itself with symbolic links resolved, so every name of one
+   * database takes the same lock (see `_sqlite_lock.ts` for the details). A
+   * no-op for `:memory:`.
+   *
+   * While it is held, a database in SQLite's default `delete` journal mode
+   * commits in `truncate` mode: the same durability, without creating and
+   * deleting the journal file at every commit (one per migration), which
+   * costs a directory update each time. Releasing the lock restores the mode
+   * (and so removes the empty journal file).
    *
    * @param _name Ignored: there is one lock per database file.
    * @param options Timeout and the wait callback.
    * @returns The function that releases the lock.
    * @throws {LockTimeoutError} When another process holds it for `timeoutMs`.
    */
-  lock(_name: string, options: LockOptions): Promise<() => Promise<void>> {
-    if (this.path === ":memory:") return Promise.resolve(() => Promise.resolve());
-    return lockFile(`${this.path}.strata-lock`, options);
+  async lock(_name: string, options: LockOptions): Promise<() => Promise<void>> {
+    if (this.path === ":memory:") return () => Promise.resolve();
+    const release = await lockFiles(sqliteLockPaths(this.path), options);
+    this.#fastJournal();
+    return async () => {
+      this.#restoreJournalMode();
+      await release();
+    };
+  }
+
+  #fastJournal(): void {
+    try {
+      const mode = this.#db.prepare("PRAGMA journal_mode").get()?.journal_mode;
+      if (mode !== "delete") return;
+      this.#db.prepare("PRAGMA journal_mode = TRUNCATE").get();
+      this.#restoreJournal = "DELETE";
+    } catch { /* a speed-up only: keep the mode the database has */ }
+  }
+
+  #restoreJournalMode(): void {
+    const mode = this.#restoreJournal;
+    this.#restoreJournal = undefined;
+    if (mode === undefined || !this.#db.isOpen || this.#db.isTransaction) return;
+    try {
+      this.#db.prepare(`PRAGMA journal_mode = ${mode}`).get();
+    } catch { /* an empty journal file left behind is harmless */ }
   }
 
   /** Closes the connection. */
   close(): Promise<void> {
+    this.#restoreJournalMode();
+    this.#prepared.clear();
     if (this.#db.isOpen) this.#db.close();
     return Promise.resolve();
   }
@@ -193,6 +269,40 @@ export class SqliteDriver implements Driver {
       return fn();
     } catch (e) {
       throw this.#mapError(sql, e);
+    }
+  }
+
+  /**
+   * Who holds the lock a statement gave up on. `BEGIN IMMEDIATE` waits only
+   * for a writer (another connection's write lock). Inside this connection's
+   * own write transaction nobody else can be writing, so what blocks a
+   * statement or the COMMIT is a reader: an open read transaction, which in
+   * SQLite's rollback-journal modes keeps a writer from committing. Outside a
+   * transaction a probe tells: `BEGIN IMMEDIATE` without waiting succeeds
+   * next to readers and fails next to a writer.
+   */
+  #lockHolder(sql: string): { text: string; hint: string } {
+    const writer = {
+      text: "another connection is writing (it holds the write lock)",
+      hint: "wait for the other writer to finish, or stop it",
+    };
+    const reader = {
+      text: "another connection has a read transaction open",
+      hint: "end the other connection's transaction (a long SELECT, or BEGIN without COMMIT)",
+    };
+    if (/^\s*BEGIN\b/i.test(sql)) return writer;
+    if (this.#db.isTransaction) return reader;
+    try {
+      this.#db.exec("PRAGMA busy_timeout = 0");
+      this.#db.exec("BEGIN IMMEDIATE");
+      this.#db.exec("ROLLBACK");
+      return reader;
+    } catch {
+      return writer;
+    } finally {
+      try {
+        this.#db.exec(`PRAGMA busy_timeout = ${this.#busyMs}`);
+      } catch { /* the connection is closing */ }
     }
   }
 
@@ -224,14 +334,22 @@ export class SqliteDriver implements Driver {
       });
     }
     if (/database is locked|database table is locked/i.test(message)) {
-      return new QueryError(sql, message, {
+      const holder = this.#lockHolder(sql);
+      const waited = this.#busyMs >= FOREVER_MS ? "" : ` for ${formatSeconds(this.#busyMs)}`;
+      return new QueryError(sql, `${message}: ${holder.text}${waited}`, {
         position,
-        hint: "another connection holds a write lock on the database",
+        hint: `${holder.hint}, or raise --statement-lock-timeout SECONDS ` +
+          "(STRATA_STATEMENT_LOCK_TIMEOUT; 0 waits for ever)",
         cause: e,
       });
     }
     return new QueryError(sql, message, { position, cause: e });
   }
+}
+
+/** `5 s`, `0.5 s`. */
+function formatSeconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(3))} s`;
 }
 
 /**
@@ -255,7 +373,8 @@ export class SqliteDriver implements Driver {
  */
 export function openSqlite(path: string, options: SqliteOptions = {}): SqliteDriver {
   const readOnly = options.readOnly ?? false;
-  const busy = options.busyTimeoutMs ?? 5000;
+  const requested = options.busyTimeoutMs ?? 5000;
+  const busy = requested <= 0 ? FOREVER_MS : Math.min(Math.floor(requested), FOREVER_MS);
   if (path !== ":memory:") {
     const dir = dirname(path);
     if (statOrNull(dir)?.isDirectory !== true) {
@@ -285,7 +404,7 @@ export function openSqlite(path: string, options: SqliteOptions = {}): SqliteDri
       cause: e,
     });
   }
-  return new SqliteDriver(path, db);
+  return new SqliteDriver(path, db, busy);
 }
 
 /** `Deno.statSync` or `null` when missing (node:fs would cost ~18 ms of start-up, measured). */

@@ -12,15 +12,20 @@ import type { Engine } from "../dialects/engine.ts";
 import { type DialectName, engineByName, ENGINES } from "../dialects/registry.ts";
 import type { Driver, Queryable, Statement } from "../drivers/driver.ts";
 import { openDriver } from "../drivers/mod.ts";
+import type { MigrationModule } from "../changes/op.ts";
+import type { HistoryRecord } from "../dialects/dialect.ts";
 import { RevisionMap } from "../graph/revision_map.ts";
 import { planDowngrade, planStamp, planUpgrade, type Step } from "../graph/plan.ts";
+import { appliedRevisions } from "../graph/applied.ts";
+import { applyVersionChange } from "../graph/version_rows.ts";
 import { discoverScripts } from "../script/discover.ts";
 import { checksumMatches } from "../script/checksum.ts";
 import type { Script } from "../script/script.ts";
-import { UsageError } from "../errors.ts";
+import { MigrationError, UsageError, VersionConflictError } from "../errors.ts";
 import { createOwnTables } from "../apply/own_tables.ts";
+import { describeRevision } from "../apply/describe.ts";
 import { readVersionRows } from "./version_table.ts";
-import { appliedChecksums, readHistory } from "./history.ts";
+import { appliedChecksums, type HistoryEntry, openSteps, readHistory } from "./history.ts";
 
 // Loaded on first use, not at startup: a no-op `upgrade`, `current` or
 // `heads` never runs a migration, so it needs neither the module loader nor
@@ -51,6 +56,12 @@ export interface MigratorOptions {
   onBackup?: (path: string) => void;
   /** Overrides the URL's dialect (offline `--dialect`). */
   dialect?: DialectName;
+  /**
+   * Who connects, as the database server lists sessions (PostgreSQL
+   * `application_name`), e.g. `strata 0.1.0 upgrade`.
+   * @default {"strata"}
+   */
+  applicationName?: string;
   /**
    * Overrides the engine whose dialect and capabilities the run uses (tests,
    * or an engine not in the registry yet); the connection still opens through
@@ -103,8 +114,18 @@ export class Migrator {
 
   /** The open connection (opened on first use). */
   async driver(): Promise<Driver> {
-    this.#driver ??= await openDriver(this.config.url);
+    const { statementLockTimeoutMs } = this.config as Partial<Config>;
+    const { applicationName } = this.#options;
+    this.#driver ??= await openDriver(this.config.url, {
+      ...(statementLockTimeoutMs === undefined ? {} : { statementLockTimeoutMs }),
+      ...(applicationName === undefined ? {} : { applicationName }),
+    });
     return this.#driver;
+  }
+
+  /** The history table's entries, oldest first (none when it does not exist). */
+  async historyEntries(q?: Queryable): Promise<HistoryEntry[]> {
+    return await readHistory(q ?? await this.driver(), this.dialect, this.config.historyTable);
   }
 
   /** Closes the connection if one was opened. */
@@ -141,7 +162,12 @@ export class Migrator {
   }
 
   /**
-   * Sets the version rows to `targets` without running migrations.
+   * Sets the version rows to `targets` without running migrations, and
+   * records it in the history in the same transaction: a `stamp` row for
+   * each revision it marks applied and an `unstamp` row for each it marks
+   * unapplied. A step that started outside a transaction and never finished
+   * gets one of the two as well, which closes it (README: Interrupted
+   * migrations).
    *
    * @param targets Revisions (or `heads`, `base`).
    * @param purge Delete all rows first (works even when rows are unknown).
@@ -149,21 +175,68 @@ export class Migrator {
    */
   async stamp(targets: string[], purge = false): Promise<string[]> {
     const map = await this.graph();
+    const byRevision = await this.#scriptMap();
     return await this.#locked(async (driver) => {
       const table = this.config.versionTable;
       const rows = purge ? [] : await this.current(driver);
       const change = planStamp(map, rows, targets, { purge });
+      const open = openSteps(await this.historyEntries(driver));
+      const setup = await createOwnTables(this.dialect, this.config);
       await driver.transaction(async (tx) => {
-        for (const s of this.dialect.versionSql.create(table)) await tx.execute(s);
+        for (const s of setup) await tx.execute(s);
+        let before = rows;
         if (purge) {
-          const existing = await this.current(tx);
-          for (const s of this.dialect.versionSql.apply(table, { remove: existing, add: [] })) {
+          before = await this.current(tx);
+          for (const s of this.dialect.versionSql.apply(table, { remove: before, add: [] })) {
             await tx.execute(s);
           }
         }
         for (const s of this.dialect.versionSql.apply(table, change)) await tx.execute(s);
+        const after = applyVersionChange(purge ? [] : rows, change);
+        const records = stampRecords(map, byRevision, before, after, open);
+        const insert = await this.dialect.historySql.insert(this.config.historyTable, records);
+        for (const s of insert) await tx.execute(s);
       });
       return await this.current(driver);
+    });
+  }
+
+  /**
+   * Accepts the current text of applied migrations whose files were edited on
+   * purpose (`strata validate --accept REV…`, as Flyway's `repair` realigns
+   * checksums): an `accept` history row with each file's checksum, after
+   * which `validate` compares against it.
+   *
+   * @param revisions Revision ids or unique prefixes.
+   * @returns The full revision ids accepted.
+   * @throws {GraphError} When a revision is unknown or a prefix ambiguous.
+   * @throws {UsageError} When a revision is not applied.
+   */
+  async accept(revisions: readonly string[]): Promise<string[]> {
+    const map = await this.graph();
+    const byRevision = await this.#scriptMap();
+    const ids = [...new Set(revisions.map((r) => map.resolvePrefix(r)))];
+    return await this.#locked(async (driver) => {
+      const applied = appliedRevisions(map, await this.current(driver));
+      const stray = ids.find((id) => !applied.has(id));
+      if (stray !== undefined) {
+        throw new UsageError(`Cannot accept "${stray}": it is not applied`, {
+          hint: "--accept records the checksum of an applied migration's file; " +
+            "a pending one is checked when it runs",
+        });
+      }
+      const records: HistoryRecord[] = ids.map((id) => ({
+        revision: id,
+        direction: "accept",
+        durationMs: null,
+        checksum: byRevision.get(id)?.checksum ?? null,
+      }));
+      const setup = await createOwnTables(this.dialect, this.config);
+      const insert = await this.dialect.historySql.insert(this.config.historyTable, records);
+      await driver.transaction(async (tx) => {
+        for (const s of [...setup, ...insert]) await tx.execute(s);
+      });
+      return ids;
     });
   }
 
@@ -188,21 +261,31 @@ export class Migrator {
     return await this.#locked(async (driver) => {
       // Read the rows only once the lock is held: a process that waited finds
       // what the lock holder applied and plans only what is still pending.
-      const rows = await this.current(driver);
-      const steps = plan(map, rows);
-      await this.#warnEdited(driver);
+      let rows = await this.current(driver);
+      const history = await this.historyEntries(driver);
+      refuseOpenSteps(map, history);
+      let steps = plan(map, rows);
+      await this.#warnEdited(history);
       if (steps.length === 0) return [];
       if (options.backup) this.#options.onBackup?.(await this.backup(driver));
+      // Where the plan ends: a re-plan after a conflict heads for the same rows.
+      const goal = steps.reduce((r, s) => applyVersionChange(r, s.version), rows);
       const byRevision = await this.#scriptMap();
-      const needed = [...new Set(steps.map((s) => s.revision))].map((r) => byRevision.get(r)!);
-      const [{ loadModules }, { runStep, stepFunction }] = await Promise.all([
+      const [{ loadModules }, { stepFunction }, { runLiveStep }] = await Promise.all([
         import("../script/load.ts"),
         import("../apply/step.ts"),
+        import("./live_step.ts"),
       ]);
-      const modules = await loadModules(needed);
-      // Refuse before the first step, not half-way, when one cannot run.
-      for (const step of steps) stepFunction(modules.get(step.revision)!, step);
-      const { versionTable, historyTable } = this.config;
+      const modules = new Map<string, MigrationModule>();
+      const load = async (list: Step[]) => {
+        const needed = [...new Set(list.map((s) => s.revision))].filter((r) => !modules.has(r));
+        for (const [r, m] of await loadModules(needed.map((r) => byRevision.get(r)!))) {
+          modules.set(r, m);
+        }
+        // Refuse before the first step, not half-way, when one cannot run.
+        for (const step of list) stepFunction(modules.get(step.revision)!, step);
+      };
+      await load(steps);
       const setup = await createOwnTables(this.dialect, this.config);
       await driver.transaction(async (tx) => {
         for (const s of setup) await tx.execute(s);
@@ -210,32 +293,51 @@ export class Migrator {
       // Without transactional DDL a migration cannot roll back as a whole, so
       // it runs statement by statement, as a `transactional = false` one does.
       const { transactionalDdl } = this.engine.capabilities;
+      const { versionTable, historyTable } = this.config;
       const enums = new Map<string, string[]>();
       const applied: AppliedStep[] = [];
-      for (const step of steps) {
+      let replans = 0;
+      for (let i = 0; i < steps.length;) {
+        const step = steps[i]!;
         const script = byRevision.get(step.revision)!;
-        const module = modules.get(step.revision)!;
-        const startedAt = performance.now();
         const transactional = script.transactional && transactionalDdl;
-        const ctx = {
-          dialect: this.dialect,
-          versionTable,
-          isOffline: false,
-          transactional,
-          enums,
-          history: { table: historyTable, checksum: script.checksum, startedAt },
-        };
-        if (transactional) {
-          await driver.transaction((tx) => runStep(module, step, { ...ctx, q: tx }));
-        } else {
-          await runStep(module, step, { ...ctx, q: driver });
+        let durationMs: number;
+        try {
+          durationMs = await runLiveStep(modules.get(step.revision)!, step, {
+            driver,
+            dialect: this.dialect,
+            tables: { versionTable, historyTable },
+            transactional,
+            checksum: script.checksum,
+            rowsBefore: rows,
+            enums,
+          });
+        } catch (err) {
+          const now = err instanceof VersionConflictError || transactional
+            ? await this.current(driver).catch(() => rows)
+            : rows;
+          const moved = now.join() !== rows.join();
+          if (!(err instanceof VersionConflictError) && !moved) throw err;
+          // Another run moved the version rows: plan again from what it left,
+          // towards the same goal. A downgrade, or a run that keeps losing,
+          // stops instead.
+          if (step.direction === "down" || ++replans > map.size) {
+            throw conflictError(step, script.message, rows, now, err);
+          }
+          rows = now;
+          steps = planToward(map, rows, goal);
+          await load(steps);
+          i = 0;
+          continue;
         }
+        rows = applyVersionChange(rows, step.version);
+        i++;
         const done: AppliedStep = {
           revision: step.revision,
           direction: step.direction,
           parents: map.get(step.revision).downRevisions,
           message: script.message,
-          durationMs: performance.now() - startedAt,
+          durationMs,
         };
         applied.push(done);
         this.#options.onStep?.(done);
@@ -251,12 +353,10 @@ export class Migrator {
    * @param q A connection (default: the migrator's).
    * @returns One entry per edited revision.
    */
-  async editedMigrations(q?: Queryable): Promise<{ revision: string; path: string }[]> {
-    const history = await readHistory(
-      q ?? await this.driver(),
-      this.dialect,
-      this.config.historyTable,
-    );
+  async editedMigrations(
+    q?: Queryable | readonly HistoryEntry[],
+  ): Promise<{ revision: string; path: string }[]> {
+    const history = Array.isArray(q) ? q : await this.historyEntries(q as Queryable | undefined);
     const applied = appliedChecksums(history);
     if (applied.size === 0) return [];
     const byRevision = await this.#scriptMap();
@@ -271,9 +371,9 @@ export class Migrator {
     return edited;
   }
 
-  async #warnEdited(q: Queryable): Promise<void> {
+  async #warnEdited(history: readonly HistoryEntry[]): Promise<void> {
     if (!this.#options.onWarning) return;
-    for (const e of await this.editedMigrations(q)) {
+    for (const e of await this.editedMigrations(history)) {
       this.#options.onWarning(
         `migration ${e.revision} (${e.path}) was edited after it was applied; run \`strata validate\``,
       );
@@ -326,6 +426,112 @@ export class Migrator {
     await Deno.rename(partial, path);
     return path;
   }
+}
+
+/**
+ * Stops a run while a step that started outside a transaction never
+ * finished: what it did is unknown, so going on could build on half a
+ * migration. The hint says how to record where it stands.
+ */
+function refuseOpenSteps(map: RevisionMap, history: readonly HistoryEntry[]): void {
+  const [open] = openSteps(history);
+  if (open === undefined) return;
+  const { message, hint } = describeOpenStep(map, open);
+  throw new MigrationError(open.revision, `Cannot migrate: ${message}`, { hint });
+}
+
+/**
+ * The words for an interrupted step: what happened, and how to go on.
+ *
+ * @param map The graph.
+ * @param open The open `up-start`/`dn-start` entry.
+ * @returns A message (without a verb in front) and a hint.
+ */
+export function describeOpenStep(
+  map: RevisionMap,
+  open: HistoryEntry,
+): { message: string; hint: string } {
+  const node = map.has(open.revision) ? map.get(open.revision) : undefined;
+  const up = open.direction === "up-start";
+  const parents = node === undefined ? "PARENT" : node.downRevisions.join(" ") || "base";
+  const [done, notDone] = up ? [open.revision, parents] : [parents, open.revision];
+  const when = open.appliedAt ? ` at ${open.appliedAt}` : "";
+  return {
+    message: `${up ? "upgrade" : "downgrade"} ${
+      describeRevision(open.revision, node?.message)
+    } started${when} and never finished (it runs outside a transaction, so part of it may have run)`,
+    hint: `inspect the database, then record where it stands: if it finished, ` +
+      `\`strata stamp ${done}\`; if not, undo what it did and \`strata stamp ${notDone}\` ` +
+      "(README: Interrupted migrations)",
+  };
+}
+
+/** The steps from `rows` to `goal` (the rows a plan ended at), one goal row at a time. */
+function planToward(map: RevisionMap, rows: readonly string[], goal: readonly string[]): Step[] {
+  let current = [...rows];
+  const out: Step[] = [];
+  for (const target of goal) {
+    for (const step of planUpgrade(map, current, target)) {
+      current = applyVersionChange(current, step.version);
+      out.push(step);
+    }
+  }
+  return out;
+}
+
+/** The error when the version rows changed under a run that cannot re-plan. */
+function conflictError(
+  step: Step,
+  message: string,
+  planned: readonly string[],
+  now: readonly string[],
+  cause: unknown,
+): MigrationError {
+  const verb = step.direction === "up" ? "upgrade" : "downgrade";
+  const show = (rows: readonly string[]) => rows.length ? rows.join(", ") : "<base>";
+  return new MigrationError(
+    step.revision,
+    `Cannot ${verb} ${describeRevision(step.revision, message)}: the version table changed ` +
+      `under this run (it is at ${show(now)}; this run planned from ${show(planned)})`,
+    {
+      hint: "another run migrated the same database at the same time without sharing this " +
+        "run's lock; nothing of this step was kept; run the command again",
+      cause,
+    },
+  );
+}
+
+/**
+ * The history rows of a stamp: `stamp` for each revision it marks applied,
+ * `unstamp` for each it marks unapplied (in graph order), and one of the two
+ * for each open start it closes.
+ */
+function stampRecords(
+  map: RevisionMap,
+  scripts: ReadonlyMap<string, Script>,
+  before: readonly string[],
+  after: readonly string[],
+  open: readonly HistoryEntry[],
+): HistoryRecord[] {
+  const was = appliedRevisions(map, before);
+  const is = appliedRevisions(map, after);
+  const record = (revision: string, applied: boolean): HistoryRecord => ({
+    revision,
+    direction: applied ? "stamp" : "unstamp",
+    durationMs: null,
+    checksum: scripts.get(revision)?.checksum ?? null,
+  });
+  const out: HistoryRecord[] = [];
+  const written = new Set<string>();
+  for (const id of map.topoOrder()) {
+    if (was.has(id) === is.has(id)) continue;
+    out.push(record(id, is.has(id)));
+    written.add(id);
+  }
+  for (const e of open) {
+    if (!written.has(e.revision)) out.push(record(e.revision, is.has(e.revision)));
+  }
+  return out;
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -36,7 +36,7 @@ import { introspect } from "./introspect.ts";
 import { literal } from "./literal.ts";
 import { render } from "./render.ts";
 import { normalizeType } from "./types.ts";
-import { postgresVersionSql } from "./version.ts";
+import { postgresVersionSql, recordStep } from "./version.ts";
 
 /** `introspect` also accepts `{ schema }` (default `public`). */
 const dialect: Dialect = {
@@ -44,6 +44,7 @@ const dialect: Dialect = {
   render,
   versionSql: postgresVersionSql,
   historySql: historySql(render),
+  recordStep,
   script: { preamble: [], begin: "BEGIN", commit: "COMMIT" },
   introspect,
   quoteIdent,
@@ -70,10 +71,14 @@ export const postgresEngine: Engine<"postgres"> = {
   // SQLAlchemy's `postgresql+psycopg://` looks up `postgresql`.
   schemes: ["postgres", "postgresql"],
   urlExamples: ["postgres://user:password@host:5432/dbname"],
-  async openDriver(url, { readOnly }) {
+  async openDriver(url, { readOnly, statementLockTimeoutMs, applicationName }) {
     if (url.dialect !== "postgres") throw new Error(`Not a PostgreSQL URL: ${url.dialect}`);
     const { openPostgres } = await import("../../drivers/postgres.ts");
-    return await openPostgres(url, { readOnly });
+    return await openPostgres(url, {
+      readOnly,
+      ...(statementLockTimeoutMs === undefined ? {} : { statementLockTimeoutMs }),
+      ...(applicationName === undefined ? {} : { applicationName }),
+    });
   },
   dialect,
   capabilities: {

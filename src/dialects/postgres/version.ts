@@ -6,7 +6,8 @@
  */
 import type { Statement } from "../../drivers/driver.ts";
 import { qualify, quoteIdent } from "../_common/quote.ts";
-import type { VersionSql } from "../dialect.ts";
+import { historyRow } from "../_common/history.ts";
+import type { HistoryRecord, OwnTables, VersionSql } from "../dialect.ts";
 import type { VersionChange } from "../../graph/version_rows.ts";
 
 /**
@@ -39,7 +40,8 @@ function create(table: string): Statement[] {
 
 /**
  * The statements for one step: an UPDATE when exactly one row becomes one
- * row, otherwise a DELETE per removed row and an INSERT per added row.
+ * row, otherwise a DELETE per removed row and an INSERT per added row. Each
+ * must change exactly one row (`expectChanges`), which live runs check.
  *
  * @param table The version table.
  * @param change Rows to remove and add.
@@ -49,13 +51,76 @@ function apply(table: string, change: VersionChange): Statement[] {
   const t = parseTable(table).sql;
   const [from] = change.remove;
   const [to] = change.add;
+  const checked = { expectChanges: 1, reuse: true };
   if (change.remove.length === 1 && change.add.length === 1) {
-    return [{ sql: `UPDATE ${t} SET version_num = $1 WHERE version_num = $2`, params: [to, from] }];
+    return [{
+      sql: `UPDATE ${t} SET version_num = $1 WHERE version_num = $2`,
+      params: [to, from],
+      ...checked,
+    }];
   }
   return [
-    ...change.remove.map((v) => ({ sql: `DELETE FROM ${t} WHERE version_num = $1`, params: [v] })),
-    ...change.add.map((v) => ({ sql: `INSERT INTO ${t} (version_num) VALUES ($1)`, params: [v] })),
+    ...change.remove.map((v) => ({
+      sql: `DELETE FROM ${t} WHERE version_num = $1`,
+      params: [v],
+      ...checked,
+    })),
+    ...change.add.map((v) => ({
+      sql: `INSERT INTO ${t} (version_num) VALUES ($1)`,
+      params: [v],
+      ...checked,
+    })),
   ];
+}
+
+/**
+ * One statement for a live step's bookkeeping: the version rows to remove
+ * and add, and the history row, which is inserted only when exactly the
+ * planned rows were removed and added. So the statement changes one row when
+ * the version table was as planned and none otherwise (`expectChanges: 1`),
+ * and the step's transaction then rolls back. It is prepared once per session
+ * (`reuse`): one round trip per migration, where an UPDATE and an INSERT with
+ * parameters cost two each.
+ *
+ * Concurrency: a DELETE of a row another transaction is changing waits for
+ * that transaction and then finds the row gone; an INSERT of a row another
+ * transaction inserts waits and then does nothing (`ON CONFLICT DO NOTHING`).
+ * Either way the count is off and the step rolls back.
+ *
+ * @param tables The version and history tables.
+ * @param change Rows to remove and add.
+ * @param record The history row.
+ * @returns One statement.
+ */
+export function recordStep(
+  tables: OwnTables,
+  change: VersionChange,
+  record: HistoryRecord,
+): Statement[] {
+  const v = parseTable(tables.versionTable).sql;
+  const h = tables.historyTable.split(".").map(quoteIdent).join(".");
+  const row = historyRow(record);
+  return [{
+    sql: `WITH removed AS (DELETE FROM ${v} WHERE version_num = ANY($1::varchar[]) RETURNING 1), ` +
+      `added AS (INSERT INTO ${v} (version_num) SELECT unnest($2::varchar[]) ` +
+      `ON CONFLICT DO NOTHING RETURNING 1) ` +
+      `INSERT INTO ${h} (revision, direction, duration_ms, checksum, strata_version) ` +
+      `SELECT $3, $4, $5, $6, $7 ` +
+      `WHERE (SELECT count(*) FROM removed) = $8 AND (SELECT count(*) FROM added) = $9`,
+    params: [
+      change.remove,
+      change.add,
+      row.revision,
+      row.direction,
+      row.duration_ms,
+      row.checksum,
+      row.strata_version,
+      change.remove.length,
+      change.add.length,
+    ],
+    expectChanges: 1,
+    reuse: true,
+  }];
 }
 
 /**

@@ -74,9 +74,12 @@ export const sqliteEngine: Engine<"sqlite"> = {
     "sqlite:///relative.db",
     "sqlite:////absolute.db",
   ],
-  async openDriver(url, { readOnly }) {
+  async openDriver(url, { readOnly, statementLockTimeoutMs }) {
     const { openSqlite } = await import("../../drivers/sqlite.ts");
-    return openSqlite(pathOf(url), { readOnly });
+    return openSqlite(pathOf(url), {
+      readOnly,
+      ...(statementLockTimeoutMs === undefined ? {} : { busyTimeoutMs: statementLockTimeoutMs }),
+    });
   },
   dialect,
   capabilities: {

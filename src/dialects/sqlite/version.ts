@@ -32,17 +32,25 @@ export const sqliteVersionSql: VersionSql = {
     const t = quoteIdent(table);
     const [from] = change.remove;
     const [to] = change.add;
+    // Each must change exactly one row; live runs check (`expectChanges`).
+    const checked = { expectChanges: 1, reuse: true };
     if (change.remove.length === 1 && change.add.length === 1 && from !== undefined && to) {
-      return [{ sql: `UPDATE ${t} SET version_num = ? WHERE version_num = ?`, params: [to, from] }];
+      return [{
+        sql: `UPDATE ${t} SET version_num = ? WHERE version_num = ?`,
+        params: [to, from],
+        ...checked,
+      }];
     }
     return [
       ...change.remove.map((v) => ({
         sql: `DELETE FROM ${t} WHERE version_num = ?`,
         params: [v],
+        ...checked,
       })),
       ...change.add.map((v) => ({
         sql: `INSERT INTO ${t} (version_num) VALUES (?)`,
         params: [v],
+        ...checked,
       })),
     ];
   },
