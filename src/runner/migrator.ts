@@ -21,10 +21,10 @@ import { applyVersionChange } from "../graph/version_rows.ts";
 import { discoverScripts } from "../script/discover.ts";
 import { checksumMatches } from "../script/checksum.ts";
 import type { Script } from "../script/script.ts";
-import { MigrationError, UsageError, VersionConflictError } from "../errors.ts";
+import { MigrationError, StrataError, UsageError, VersionConflictError } from "../errors.ts";
 import { createOwnTables } from "../apply/own_tables.ts";
 import { describeRevision } from "../apply/describe.ts";
-import { readVersionRows } from "./version_table.ts";
+import { readVersionRows, tableExists } from "./version_table.ts";
 import { appliedChecksums, type HistoryEntry, openSteps, readHistory } from "./history.ts";
 
 // Loaded on first use, not at startup: a no-op `upgrade`, `current` or
@@ -240,6 +240,32 @@ export class Migrator {
     });
   }
 
+  /**
+   * Creates the version and history tables unless both exist (a run that
+   * finds them skips the transaction). A failure here says so: it comes
+   * before any migration, so no migration is named.
+   */
+  async #ensureOwnTables(driver: Driver): Promise<void> {
+    const { versionTable, historyTable } = this.config;
+    if (
+      await tableExists(driver, this.dialect, versionTable) &&
+      await tableExists(driver, this.dialect, historyTable)
+    ) return;
+    const setup = await createOwnTables(this.dialect, this.config);
+    try {
+      await driver.transaction(async (tx) => {
+        for (const s of setup) await tx.execute(s);
+      });
+    } catch (err) {
+      if (!(err instanceof StrataError)) throw err;
+      throw new StrataError(`Cannot create Strata's tables: ${err.message}`, {
+        hint: err.hint,
+        cause: err,
+        exitCode: err.exitCode,
+      });
+    }
+  }
+
   async #locked<T>(fn: (driver: Driver) => Promise<T>): Promise<T> {
     const driver = await this.driver();
     const release = await driver.lock(this.config.versionTable, {
@@ -286,10 +312,7 @@ export class Migrator {
         for (const step of list) stepFunction(modules.get(step.revision)!, step);
       };
       await load(steps);
-      const setup = await createOwnTables(this.dialect, this.config);
-      await driver.transaction(async (tx) => {
-        for (const s of setup) await tx.execute(s);
-      });
+      await this.#ensureOwnTables(driver);
       // Without transactional DDL a migration cannot roll back as a whole, so
       // it runs statement by statement, as a `transactional = false` one does.
       const { transactionalDdl } = this.engine.capabilities;
