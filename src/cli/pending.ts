@@ -1,12 +1,14 @@
 /**
- * `pending`: what `upgrade` would apply; exit 3 when anything is pending (a
- * deploy or CI gate).
+ * `pending`: what `upgrade` would apply; exit 3 when anything is pending, or
+ * when something `upgrade` would not fix is wrong (a revision below the
+ * current one that never ran, an interrupted migration, several heads): a
+ * deploy or CI gate.
  *
  * @module
  */
-import { planUpgrade } from "../graph/plan.ts";
-import { EXIT } from "../errors.ts";
-import { messageLine } from "../text.ts";
+import { CheckFailedError, EXIT } from "../errors.ts";
+import { pendingReport } from "../runner/checks.ts";
+import { messageLine, plural } from "../text.ts";
 import type { CommandSpec } from "./spec.ts";
 
 /** `strata pending`. */
@@ -14,7 +16,11 @@ export const pendingCommand: CommandSpec = {
   name: "pending",
   summary: "List migrations `upgrade` would apply; exit 3 when any are pending",
   usage: "pending [TARGET]",
-  description: "Reads the database (never writes). Exit 0: up to date; 3: something is pending.",
+  description: [
+    "Reads the database (never writes). Exit 0: up to date; 3: something is pending, or the",
+    "graph has several heads, or a revision below the current one never ran, or a migration",
+    "was interrupted (each printed as a finding).",
+  ].join("\n"),
   options: {},
   positionals: { min: 0, max: 1, names: "TARGET" },
   examples: [
@@ -24,24 +30,38 @@ export const pendingCommand: CommandSpec = {
   async run(ctx) {
     const migrator = await ctx.migrator();
     const map = await migrator.graph();
-    const rows = await migrator.current();
-    const steps = planUpgrade(map, rows, ctx.args[0] ?? "head");
+    const report = await pendingReport(migrator, ctx.args[0]);
+    const { current, pending, findings } = report;
     if (ctx.out.json) {
       ctx.out.data({
-        current: rows,
-        pending: steps.map((s) => ({
+        current,
+        pending: pending.map((s) => ({
           revision: s.revision,
           message: map.get(s.revision).message ?? "",
         })),
+        findings: findings.map((f) => f.message),
       });
-    } else if (steps.length === 0) {
-      ctx.out.line(`Up to date: database is at ${rows.length ? rows.join(", ") : "<base>"}`);
-    } else {
-      for (const s of steps) {
-        ctx.out.line(`${s.revision}  ${messageLine(map.get(s.revision).message)}`);
-      }
-      ctx.out.info(`${steps.length} migration${steps.length === 1 ? "" : "s"} pending`);
+      return pending.length === 0 && findings.length === 0 ? EXIT.OK : EXIT.CHECK;
     }
-    return steps.length === 0 ? EXIT.OK : EXIT.CHECK;
+    for (const s of pending) {
+      ctx.out.line(`${s.revision}  ${messageLine(map.get(s.revision).message)}`);
+    }
+    for (const f of findings) {
+      ctx.out.line(`finding: ${f.message}`);
+      if (f.hint) ctx.out.line(`  what to do: ${f.hint}`);
+    }
+    if (findings.length > 0) {
+      const only = findings.length === 1 ? findings[0] : undefined;
+      const what = pending.length === 0 ? "" : `${plural(pending.length, "migration")} pending; `;
+      throw new CheckFailedError(`${what}${plural(findings.length, "problem")} found`, {
+        hint: only?.hint ?? "each finding above says what is wrong",
+      });
+    }
+    if (pending.length === 0) {
+      ctx.out.line(`Up to date: database is at ${current.length ? current.join(", ") : "<base>"}`);
+      return EXIT.OK;
+    }
+    ctx.out.info(`${plural(pending.length, "migration")} pending`);
+    return EXIT.CHECK;
   },
 };

@@ -133,6 +133,12 @@ export interface Dialect {
    * Absent: the runner uses those two.
    */
   recordStep?(tables: OwnTables, change: VersionChange, record: HistoryRecord): Statement[];
+  /**
+   * A query listing indexes a failed concurrent build left INVALID, one row
+   * each with `name` and `fix` (the statement that drops it); absent when the
+   * engine has no such state. `strata validate` reports them.
+   */
+  readonly invalidIndexes?: Statement;
   /** Offline script framing: preamble, `BEGIN`, `COMMIT`. */
   readonly script: ScriptSql;
   /** Reads the whole user schema (Strata's own tables excluded). */

@@ -117,7 +117,9 @@ export function openSteps(entries: readonly HistoryEntry[]): HistoryEntry[] {
 
 /**
  * Revisions the history records as applied: the latest `up`, `stamp`,
- * `down` or `unstamp` entry of each revision decides.
+ * `accept`, `down` or `unstamp` entry of each revision decides (`accept`
+ * counts: it is written only for applied revisions, and says the database
+ * holds what the file does).
  *
  * @param entries History, oldest first.
  * @returns The revisions whose latest such entry applies them.
@@ -125,7 +127,7 @@ export function openSteps(entries: readonly HistoryEntry[]): HistoryEntry[] {
 export function recordedApplied(entries: readonly HistoryEntry[]): Set<string> {
   const out = new Set<string>();
   for (const e of entries) {
-    if (APPLIED.has(e.direction)) out.add(e.revision);
+    if (APPLIED.has(e.direction) || e.direction === "accept") out.add(e.revision);
     else if (UNAPPLIED.has(e.direction)) out.delete(e.revision);
   }
   return out;

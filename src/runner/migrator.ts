@@ -26,6 +26,7 @@ import { createOwnTables } from "../apply/own_tables.ts";
 import { describeRevision } from "../apply/describe.ts";
 import { readVersionRows, tableExists } from "./version_table.ts";
 import { appliedChecksums, type HistoryEntry, openSteps, readHistory } from "./history.ts";
+import { describeOpenStep, neverApplied } from "./history_checks.ts";
 
 // Loaded on first use, not at startup: a no-op `upgrade`, `current` or
 // `heads` never runs a migration, so it needs neither the module loader nor
@@ -291,7 +292,7 @@ export class Migrator {
       const history = await this.historyEntries(driver);
       refuseOpenSteps(map, history);
       let steps = plan(map, rows);
-      await this.#warnEdited(history);
+      await this.#warnHistory(map, rows, history);
       if (steps.length === 0) return [];
       if (options.backup) this.#options.onBackup?.(await this.backup(driver));
       // Where the plan ends: a re-plan after a conflict heads for the same rows.
@@ -394,8 +395,17 @@ export class Migrator {
     return edited;
   }
 
-  async #warnEdited(history: readonly HistoryEntry[]): Promise<void> {
+  async #warnHistory(
+    map: RevisionMap,
+    rows: readonly string[],
+    history: readonly HistoryEntry[],
+  ): Promise<void> {
     if (!this.#options.onWarning) return;
+    for (const id of neverApplied(map, rows, history) ?? []) {
+      this.#options.onWarning(
+        `revision ${id} is below the current revision but was never applied; run \`strata validate\``,
+      );
+    }
     for (const e of await this.editedMigrations(history)) {
       this.#options.onWarning(
         `migration ${e.revision} (${e.path}) was edited after it was applied; run \`strata validate\``,
@@ -461,32 +471,6 @@ function refuseOpenSteps(map: RevisionMap, history: readonly HistoryEntry[]): vo
   if (open === undefined) return;
   const { message, hint } = describeOpenStep(map, open);
   throw new MigrationError(open.revision, `Cannot migrate: ${message}`, { hint });
-}
-
-/**
- * The words for an interrupted step: what happened, and how to go on.
- *
- * @param map The graph.
- * @param open The open `up-start`/`dn-start` entry.
- * @returns A message (without a verb in front) and a hint.
- */
-export function describeOpenStep(
-  map: RevisionMap,
-  open: HistoryEntry,
-): { message: string; hint: string } {
-  const node = map.has(open.revision) ? map.get(open.revision) : undefined;
-  const up = open.direction === "up-start";
-  const parents = node === undefined ? "PARENT" : node.downRevisions.join(" ") || "base";
-  const [done, notDone] = up ? [open.revision, parents] : [parents, open.revision];
-  const when = open.appliedAt ? ` at ${open.appliedAt}` : "";
-  return {
-    message: `${up ? "upgrade" : "downgrade"} ${
-      describeRevision(open.revision, node?.message)
-    } started${when} and never finished (it runs outside a transaction, so part of it may have run)`,
-    hint: `inspect the database, then record where it stands: if it finished, ` +
-      `\`strata stamp ${done}\`; if not, undo what it did and \`strata stamp ${notDone}\` ` +
-      "(README: Interrupted migrations)",
-  };
 }
 
 /** The steps from `rows` to `goal` (the rows a plan ended at), one goal row at a time. */

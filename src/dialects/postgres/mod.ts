@@ -37,6 +37,7 @@ import { literal } from "./literal.ts";
 import { render } from "./render.ts";
 import { normalizeType } from "./types.ts";
 import { postgresVersionSql, recordStep } from "./version.ts";
+import { INVALID_INDEXES } from "./invalid_index.ts";
 
 /** `introspect` also accepts `{ schema }` (default `public`). */
 const dialect: Dialect = {
@@ -45,6 +46,7 @@ const dialect: Dialect = {
   versionSql: postgresVersionSql,
   historySql: historySql(render),
   recordStep,
+  invalidIndexes: INVALID_INDEXES,
   script: { preamble: [], begin: "BEGIN", commit: "COMMIT" },
   introspect,
   quoteIdent,
