@@ -25,7 +25,13 @@ import { MigrationError, StrataError, UsageError, VersionConflictError } from ".
 import { createOwnTables } from "../apply/own_tables.ts";
 import { describeRevision } from "../apply/describe.ts";
 import { readVersionRows, tableExists } from "./version_table.ts";
-import { appliedChecksums, type HistoryEntry, openSteps, readHistory } from "./history.ts";
+import {
+  appliedChecksums,
+  type HistoryEntry,
+  openSteps,
+  readHistory,
+  recordedApplied,
+} from "./history.ts";
 import { describeOpenStep, neverApplied } from "./history_checks.ts";
 
 // Loaded on first use, not at startup: a no-op `upgrade`, `current` or
@@ -181,7 +187,7 @@ export class Migrator {
       const table = this.config.versionTable;
       const rows = purge ? [] : await this.current(driver);
       const change = planStamp(map, rows, targets, { purge });
-      const open = openSteps(await this.historyEntries(driver));
+      const history = await this.historyEntries(driver);
       const setup = await createOwnTables(this.dialect, this.config);
       await driver.transaction(async (tx) => {
         for (const s of setup) await tx.execute(s);
@@ -194,7 +200,7 @@ export class Migrator {
         }
         for (const s of this.dialect.versionSql.apply(table, change)) await tx.execute(s);
         const after = applyVersionChange(purge ? [] : rows, change);
-        const records = stampRecords(map, byRevision, before, after, open);
+        const records = stampRecords(map, byRevision, before, after, history);
         const insert = await this.dialect.historySql.insert(this.config.historyTable, records);
         for (const s of insert) await tx.execute(s);
       });
@@ -509,19 +515,22 @@ function conflictError(
 }
 
 /**
- * The history rows of a stamp: `stamp` for each revision it marks applied,
- * `unstamp` for each it marks unapplied (in graph order), and one of the two
- * for each open start it closes.
+ * The history rows of a stamp, in graph order: `stamp` for each revision it
+ * marks applied (and for each applied one the history has no record of: a
+ * stamp declares the state, so `stamp heads` adopts a database migrated
+ * before the history began), `unstamp` for each it marks unapplied, and one
+ * of the two for each open start it closes.
  */
 function stampRecords(
   map: RevisionMap,
   scripts: ReadonlyMap<string, Script>,
   before: readonly string[],
   after: readonly string[],
-  open: readonly HistoryEntry[],
+  history: readonly HistoryEntry[],
 ): HistoryRecord[] {
   const was = appliedRevisions(map, before);
   const is = appliedRevisions(map, after);
+  const recorded = recordedApplied(history);
   const record = (revision: string, applied: boolean): HistoryRecord => ({
     revision,
     direction: applied ? "stamp" : "unstamp",
@@ -531,11 +540,11 @@ function stampRecords(
   const out: HistoryRecord[] = [];
   const written = new Set<string>();
   for (const id of map.topoOrder()) {
-    if (was.has(id) === is.has(id)) continue;
+    if (was.has(id) === is.has(id) && (!is.has(id) || recorded.has(id))) continue;
     out.push(record(id, is.has(id)));
     written.add(id);
   }
-  for (const e of open) {
+  for (const e of openSteps(history)) {
     if (!written.has(e.revision)) out.push(record(e.revision, is.has(e.revision)));
   }
   return out;
