@@ -140,10 +140,10 @@ Deno.test(`upgrade head from ${PROCESSES} processes split across two names of on
 });
 
 /**
- * Makes the `n`-th transaction the migrator opens (1: creating its own
- * tables, 2: the first step, …) wait until `intruder` has run on another
- * connection: what a second run that took another lock would do at that
- * moment.
+ * Makes the `n`-th transaction the migrator opens wait until `intruder` has
+ * run on another connection: what a second run that took another lock would
+ * do at that moment. On an empty database the first creates Strata's tables
+ * and the steps follow; once they exist, the first is the first step.
  */
 async function intrudeBefore(
   migrator: Migrator,
@@ -189,7 +189,7 @@ async function behindTheBack(url: string, dir: string, from: 0 | 1): Promise<voi
   const migrator = new Migrator(config);
   try {
     if (from === 1) await migrator.upgrade(rev(1));
-    await intrudeBefore(migrator, from === 0 ? 3 : 2, applyByHand(other, config.url.dialect, 2));
+    await intrudeBefore(migrator, from === 0 ? 3 : 1, applyByHand(other, config.url.dialect, 2));
     const applied = await migrator.upgrade("head");
     assert.deepEqual(
       applied.map((s) => s.revision),
@@ -248,7 +248,7 @@ Deno.test("Migrator.downgrade() stops with a clear error when the version rows c
   try {
     await migrator.upgrade("head");
     // Another connection undoes the last step's version row just before the run's step.
-    await intrudeBefore(migrator, 2, () =>
+    await intrudeBefore(migrator, 1, () =>
       other.execute({
         sql: "UPDATE strata_version SET version_num = ? WHERE version_num = ?",
         params: [rev(COUNT - 1), rev(COUNT)],

@@ -3,6 +3,10 @@
  * directory as the file, a full disk give one plain `error:` line (exit 1, no
  * "looks like a bug" hint) and leave no `*.strata-tmp` behind; a FIFO,
  * `/dev/stdout` and a symbolic link are written through, not replaced.
+ *
+ * The full device is a private node made with `mknod` (the same as
+ * `/dev/full`), never `/dev/full` itself: a writer that renames over its
+ * target would replace the system's device.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -148,7 +152,9 @@ Deno.test("--sql -o writes through a FIFO, /dev/stdout and a symbolic link inste
       const fifo = join(p.dir, "pipe.sql");
       const made = await new Deno.Command("mkfifo", { args: [fifo] }).output();
       assert.ok(made.success);
-      const reader = new Deno.Command("cat", { args: [fifo], stdout: "piped" }).output();
+      // `timeout`: a writer that replaced the FIFO would leave `cat` waiting for ever.
+      const reader = new Deno.Command("timeout", { args: ["20", "cat", fifo], stdout: "piped" })
+        .output();
       const r = await offline(p.dir, "pipe.sql");
       assert.equal(r.code, 0, r.stderr);
       assert.equal(new TextDecoder().decode((await reader).stdout), expected);

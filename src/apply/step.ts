@@ -16,6 +16,7 @@ import type { Step } from "../graph/plan.ts";
 import { MigrationError, StrataError } from "../errors.ts";
 import { firstLine } from "../text.ts";
 import { describeRevision } from "./describe.ts";
+import { setRunningStep } from "./running.ts";
 
 /** Everything a step needs besides the module. */
 export interface StepContext {
@@ -90,23 +91,6 @@ export async function runStep(
   }
 }
 
-/** The migration whose function is running now (see {@linkcode runningStep}). */
-let running: { revision: string; message: string; direction: "up" | "down" } | undefined;
-
-/**
- * The migration whose `upgrade()` or `downgrade()` is running right now, if
- * any. The CLI asks when the process is about to end with the command
- * unfinished (the event loop ran dry while a migration's promise was still
- * pending: it can never settle), to name the migration.
- *
- * @returns Revision, message and direction, or `undefined`.
- */
-export function runningStep():
-  | { revision: string; message: string; direction: "up" | "down" }
-  | undefined {
-  return running;
-}
-
 /**
  * Runs `upgrade` or `downgrade` of one module: its statements go to
  * `ctx.q`; the version rows and history are left to the caller.
@@ -151,8 +135,11 @@ export async function runStepBody(
     },
   };
   const op = createOp(sink, { dialect: ctx.dialect.name, isOffline: ctx.isOffline });
-  const outer = running;
-  running = { revision: step.revision, message: module.message ?? "", direction: step.direction };
+  const outer = setRunningStep({
+    revision: step.revision,
+    message: module.message ?? "",
+    direction: step.direction,
+  });
   try {
     await fn.call(module, op);
     await op.settle();
@@ -160,7 +147,7 @@ export async function runStepBody(
     const where = current === "" ? "" : ` ${failed ? "at" : "after"} ${current}`;
     throw wrapStepError(err, step, label, where);
   } finally {
-    running = outer;
+    setRunningStep(outer);
   }
 }
 

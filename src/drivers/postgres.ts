@@ -27,6 +27,7 @@ import type { Driver, LockOptions, Queryable, Row, Statement } from "./driver.ts
 import { advisoryLock, lockKeys } from "./_pg_lock.ts";
 import { displayPgUrl, mapPgError } from "./_pg_errors.ts";
 import { LockWaitWatch } from "./_pg_lock_wait.ts";
+import { PgSockets } from "./_pg_socket.ts";
 import { ConnectionError, StrataError, VersionConflictError } from "../errors.ts";
 
 /** A parsed PostgreSQL URL. */
@@ -120,23 +121,31 @@ export class PostgresDriver implements Driver {
   #session: { lost: boolean };
   #locksHeld = 0;
   #watch: LockWaitWatch | undefined;
+  #sockets: PgSockets | undefined;
 
   /**
    * @param url The parsed URL.
    * @param sql The postgres.js client (max 1 connection).
    * @param session Flag that `onclose` sets when the session ends.
-   * @param watch Explains statements that time out waiting for a lock.
+   * @param extras Explains statements that time out waiting for a lock; the
+   *   client's sockets (referenced only while a query runs).
    */
   constructor(
     url: PostgresUrl,
     sql: Sql,
     session: { lost: boolean } = { lost: false },
-    watch?: LockWaitWatch,
+    extras: { watch?: LockWaitWatch; sockets?: PgSockets } = {},
   ) {
     this.url = url;
     this.#sql = sql;
     this.#session = session;
-    this.#watch = watch;
+    this.#watch = extras.watch;
+    this.#sockets = extras.sockets;
+  }
+
+  /** Runs `fn` with the connection referenced, so the process waits for it. */
+  #busy<T>(fn: () => Promise<T>): Promise<T> {
+    return this.#sockets === undefined ? fn() : this.#sockets.busy(fn);
   }
 
   /**
@@ -160,7 +169,7 @@ export class PostgresDriver implements Driver {
   async #statement<T>(sql: string, run: () => Promise<T>): Promise<T> {
     const watching = this.#watch?.start();
     try {
-      return await run();
+      return await this.#busy(run);
     } catch (e) {
       const mapped = mapPgError(e, this.url, sql);
       throw (await this.#watch?.explain(mapped, watching)) ?? mapped;
@@ -246,7 +255,7 @@ export class PostgresDriver implements Driver {
         await this.#statement(commit, () => this.#conn().unsafe(commit).simple());
       } catch (e) {
         if (!this.#session.lost) {
-          await this.#sql.unsafe(rollback).simple().then(() => {}, () => {});
+          await this.#busy(() => this.#sql.unsafe(rollback).simple()).then(() => {}, () => {});
         }
         throw e instanceof StrataError ? e : mapPgError(e, this.url, open);
       }
@@ -281,8 +290,10 @@ export class PostgresDriver implements Driver {
 
   /** Closes the connection (waits up to 5 s for running queries). */
   async close(): Promise<void> {
-    await this.#watch?.close();
-    await this.#sql.end({ timeout: 5 });
+    await this.#busy(async () => {
+      await this.#watch?.close();
+      await this.#sql.end({ timeout: 5 });
+    });
   }
 }
 
@@ -321,7 +332,10 @@ export async function openPostgres(
   };
   if (options.readOnly) connection.default_transaction_read_only = "on";
   const session = { lost: false };
+  const sockets = new PgSockets(timeoutS);
   const sql = postgres(url.url, {
+    // Undeclared in postgres.js's types, documented in its README.
+    ...({ socket: sockets.factory(url.host, url.port) } as object),
     host: url.host,
     port: url.port,
     username: url.user,
@@ -368,7 +382,7 @@ export async function openPostgres(
   first.catch(() => {});
   let pid: number;
   try {
-    const [row] = await Promise.race([first, deadline]);
+    const [row] = await sockets.busy(() => Promise.race([first, deadline]));
     pid = Number(row?.pid);
   } catch (e) {
     await sql.end({ timeout: 0 }).catch(() => {});
@@ -379,12 +393,25 @@ export async function openPostgres(
   const watch = lockTimeoutMs > 0
     ? new LockWaitWatch({ url, pid, lockTimeoutMs, applicationName, open: monitorClient })
     : undefined;
-  return new PostgresDriver(url, sql, session, watch);
+  return new PostgresDriver(
+    url,
+    sql,
+    session,
+    watch === undefined ? { sockets } : {
+      watch,
+      sockets,
+    },
+  );
 }
 
 /** A second, small client for the lock-wait watch (same server and login). */
 function monitorClient(url: PostgresUrl, applicationName: string): Sql {
+  // Its sockets are never referenced: it only talks while the main session's
+  // statement (which is) runs.
+  const sockets = new PgSockets(5);
   return postgres(url.url, {
+    // Undeclared in postgres.js's types, documented in its README.
+    ...({ socket: sockets.factory(url.host, url.port) } as object),
     host: url.host,
     port: url.port,
     username: url.user,

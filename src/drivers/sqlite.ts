@@ -59,7 +59,20 @@ export class SqliteDriver implements Driver {
     this.path = path;
     this.#db = db;
     this.#busyMs = busyMs;
+    globalThis.addEventListener("unload", this.#onUnload);
   }
+
+  /**
+   * The process is ending (`Deno.exit`, e.g. after a migration that can
+   * never finish) with the connection open: roll back and close, so no
+   * journal is left beside the database.
+   */
+  #onUnload = (): void => {
+    try {
+      if (this.#db.isOpen && this.#db.isTransaction) this.#db.exec("ROLLBACK");
+    } catch { /* closing anyway */ }
+    void this.close();
+  };
 
   /**
    * Runs a statement. Without params the text may hold several statements;
@@ -258,6 +271,7 @@ export class SqliteDriver implements Driver {
 
   /** Closes the connection. */
   close(): Promise<void> {
+    globalThis.removeEventListener("unload", this.#onUnload);
     this.#restoreJournalMode();
     this.#prepared.clear();
     if (this.#db.isOpen) this.#db.close();

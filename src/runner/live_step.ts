@@ -112,9 +112,11 @@ export async function runLiveStep(
     await body(ctx.driver);
   } catch (err) {
     if (!(err instanceof StrataError)) throw err;
-    err.hint = `${step.revision} runs outside a transaction (transactional = false), so part ` +
-      "of it may have run: inspect the database, then record where it stands with `strata stamp` " +
-      "(README: Interrupted migrations)";
+    const stamp = "record where it stands with `strata stamp` (README: Interrupted migrations)";
+    err.hint = err.hint
+      ? `${err.hint}; ${step.revision} runs outside a transaction, so then ${stamp}`
+      : `${step.revision} runs outside a transaction (transactional = false), so part of it ` +
+        `may have run: inspect the database, then ${stamp}`;
     throw err;
   }
   try {
