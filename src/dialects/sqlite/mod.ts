@@ -31,13 +31,14 @@ import { introspect } from "./introspect.ts";
 import { inline, literal } from "./literal.ts";
 import { renderSqlite } from "./render.ts";
 import { defaultSql, normalizeType } from "./types.ts";
-import { sqliteVersionSql } from "./version.ts";
+import { recordStep, sqliteVersionSql } from "./version.ts";
 
 const dialect: Dialect = {
   name: "sqlite",
   render: renderSqlite,
   versionSql: sqliteVersionSql,
   historySql: historySql(renderSqlite),
+  recordStep,
   script: { preamble: ["PRAGMA foreign_keys = OFF"], begin: "BEGIN", commit: "COMMIT" },
   introspect,
   quoteIdent,
