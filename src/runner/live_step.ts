@@ -91,7 +91,7 @@ export async function runLiveStep(
   await named(module, step, () =>
     ctx.driver.transaction(async (tx) => {
       const rows = await readVersionRows(tx, ctx.dialect, ctx.tables.versionTable);
-      if (rows.join() !== [...ctx.rowsBefore].sort().join()) {
+      if ([...rows].sort().join() !== [...ctx.rowsBefore].sort().join()) {
         throw new VersionConflictError(
           `The version table changed under this run: it holds ${show(rows)}, planned ${
             show(ctx.rowsBefore)

@@ -346,7 +346,7 @@ export class Migrator {
           const now = err instanceof VersionConflictError || transactional
             ? await this.current(driver).catch(() => rows)
             : rows;
-          const moved = now.join() !== rows.join();
+          const moved = [...now].sort().join() !== [...rows].sort().join();
           if (!(err instanceof VersionConflictError) && !moved) throw err;
           // Another run moved the version rows: plan again from what it left,
           // towards the same goal. A downgrade, or a run that keeps losing,
