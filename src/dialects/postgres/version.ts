@@ -7,6 +7,7 @@
 import type { Statement } from "../../drivers/driver.ts";
 import { qualify, quoteIdent } from "../_common/quote.ts";
 import { historyRow } from "../_common/history.ts";
+import { pgString } from "./literal.ts";
 import type { HistoryRecord, OwnTables, VersionSql } from "../dialect.ts";
 import type { VersionChange } from "../../graph/version_rows.ts";
 
@@ -78,9 +79,13 @@ function apply(table: string, change: VersionChange): Statement[] {
  * and add, and the history row, which is inserted only when exactly the
  * planned rows were removed and added. So the statement changes one row when
  * the version table was as planned and none otherwise (`expectChanges: 1`),
- * and the step's transaction then rolls back. It is prepared once per session
- * (`reuse`): one round trip per migration, where an UPDATE and an INSERT with
- * parameters cost two each.
+ * and the step's transaction then rolls back.
+ *
+ * The values are written as literals (revision ids, a checksum, Strata's
+ * version: all quoted by {@linkcode pgString}), so it goes out as one simple
+ * query: one round trip. A statement with parameters costs two with
+ * postgres.js unprepared (it asks the server for the parameter types first),
+ * and the UPDATE plus the INSERT it replaces cost four.
  *
  * Concurrency: a DELETE of a row another transaction is changing waits for
  * that transaction and then finds the row gone; an INSERT of a row another
@@ -91,6 +96,19 @@ function apply(table: string, change: VersionChange): Statement[] {
  * @param change Rows to remove and add.
  * @param record The history row.
  * @returns One statement.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { recordStep } from "./version.ts";
+ * const [s] = recordStep(
+ *   { versionTable: "strata_version", historyTable: "strata_history" },
+ *   { remove: ["a1"], add: ["b2"] },
+ *   { revision: "b2", direction: "up", durationMs: 3, checksum: null },
+ * );
+ * assert.match(s!.sql, /DELETE FROM strata_version WHERE version_num IN \('a1'\)/);
+ * assert.equal(s!.expectChanges, 1);
+ * ```
  */
 export function recordStep(
   tables: OwnTables,
@@ -100,26 +118,25 @@ export function recordStep(
   const v = parseTable(tables.versionTable).sql;
   const h = tables.historyTable.split(".").map(quoteIdent).join(".");
   const row = historyRow(record);
+  const text = (x: unknown) => (x === null || x === undefined ? "NULL" : pgString(String(x)));
+  const list = (ids: readonly string[]) => ids.map((id) => pgString(id)).join(", ");
+  const removed = change.remove.length === 0
+    ? "SELECT 1 WHERE false"
+    : `DELETE FROM ${v} WHERE version_num IN (${list(change.remove)}) RETURNING 1`;
+  const added = change.add.length === 0
+    ? "SELECT 1 WHERE false"
+    : `INSERT INTO ${v} (version_num) VALUES ${
+      change.add.map((id) => `(${pgString(id)})`).join(", ")
+    } ON CONFLICT DO NOTHING RETURNING 1`;
+  const duration = row.duration_ms === null ? "NULL" : String(Number(row.duration_ms));
   return [{
-    sql: `WITH removed AS (DELETE FROM ${v} WHERE version_num = ANY($1::varchar[]) RETURNING 1), ` +
-      `added AS (INSERT INTO ${v} (version_num) SELECT unnest($2::varchar[]) ` +
-      `ON CONFLICT DO NOTHING RETURNING 1) ` +
+    sql: `WITH removed AS (${removed}), added AS (${added}) ` +
       `INSERT INTO ${h} (revision, direction, duration_ms, checksum, strata_version) ` +
-      `SELECT $3, $4, $5, $6, $7 ` +
-      `WHERE (SELECT count(*) FROM removed) = $8 AND (SELECT count(*) FROM added) = $9`,
-    params: [
-      change.remove,
-      change.add,
-      row.revision,
-      row.direction,
-      row.duration_ms,
-      row.checksum,
-      row.strata_version,
-      change.remove.length,
-      change.add.length,
-    ],
+      `SELECT ${text(row.revision)}, ${text(row.direction)}, ${duration}, ${text(row.checksum)}, ` +
+      `${text(row.strata_version)} ` +
+      `WHERE (SELECT count(*) FROM removed) = ${change.remove.length} ` +
+      `AND (SELECT count(*) FROM added) = ${change.add.length}`,
     expectChanges: 1,
-    reuse: true,
   }];
 }
 
