@@ -29,7 +29,8 @@ export interface Statement {
   expectChanges?: number;
   /**
    * Strata runs this same text again and again (its own bookkeeping, once per
-   * step): the driver may prepare it once per connection and reuse it.
+   * step): the driver may prepare it once per connection and reuse it
+   * (SQLite does; PostgreSQL's client runs unprepared).
    */
   reuse?: boolean;
 }

@@ -188,17 +188,19 @@ export class PostgresDriver implements Driver {
    */
   async execute(stmt: Statement): Promise<void> {
     const { sql, params, batch, expectChanges } = stmt;
-    const prepare = stmt.reuse === true;
+    // `reuse` is not used here: the client runs with prepare: false (named
+    // statements break behind transaction poolers), so Strata's own
+    // bookkeeping comes as one simple query instead (see the dialect's recordStep).
     let count: number | null = null;
     try {
       await this.#statement(sql, async () => {
         const conn = this.#conn();
         if (batch !== undefined) {
-          for (const row of batch) await conn.unsafe(sql, bindParams(row), { prepare });
-        } else if ((params === undefined || params.length === 0) && !prepare) {
+          for (const row of batch) await conn.unsafe(sql, bindParams(row));
+        } else if (params === undefined || params.length === 0) {
           count = (await conn.unsafe(sql).simple()).count;
         } else {
-          count = (await conn.unsafe(sql, bindParams(params), { prepare })).count;
+          count = (await conn.unsafe(sql, bindParams(params))).count;
         }
       });
     } catch (e) {
