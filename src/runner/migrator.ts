@@ -21,18 +21,13 @@ import { applyVersionChange } from "../graph/version_rows.ts";
 import { discoverScripts } from "../script/discover.ts";
 import { checksumMatches } from "../script/checksum.ts";
 import type { Script } from "../script/script.ts";
-import { MigrationError, StrataError, UsageError, VersionConflictError } from "../errors.ts";
+import { StrataError, UsageError, VersionConflictError } from "../errors.ts";
 import { createOwnTables } from "../apply/own_tables.ts";
-import { describeRevision } from "../apply/describe.ts";
 import { readVersionRows, tableExists } from "./version_table.ts";
-import {
-  appliedChecksums,
-  type HistoryEntry,
-  openSteps,
-  readHistory,
-  recordedApplied,
-} from "./history.ts";
-import { describeOpenStep, neverApplied } from "./history_checks.ts";
+import { appliedChecksums, type HistoryEntry, readHistory } from "./history.ts";
+import { neverApplied } from "./history_checks.ts";
+import { conflictError, planToward, refuseOpenSteps } from "./replan.ts";
+import { stampRecords } from "./stamp_records.ts";
 
 // Loaded on first use, not at startup: a no-op `upgrade`, `current` or
 // `heads` never runs a migration, so it needs neither the module loader nor
@@ -465,89 +460,6 @@ export class Migrator {
     await Deno.rename(partial, path);
     return path;
   }
-}
-
-/**
- * Stops a run while a step that started outside a transaction never
- * finished: what it did is unknown, so going on could build on half a
- * migration. The hint says how to record where it stands.
- */
-function refuseOpenSteps(map: RevisionMap, history: readonly HistoryEntry[]): void {
-  const [open] = openSteps(history);
-  if (open === undefined) return;
-  const { message, hint } = describeOpenStep(map, open);
-  throw new MigrationError(open.revision, `Cannot migrate: ${message}`, { hint });
-}
-
-/** The steps from `rows` to `goal` (the rows a plan ended at), one goal row at a time. */
-function planToward(map: RevisionMap, rows: readonly string[], goal: readonly string[]): Step[] {
-  let current = [...rows];
-  const out: Step[] = [];
-  for (const target of goal) {
-    for (const step of planUpgrade(map, current, target)) {
-      current = applyVersionChange(current, step.version);
-      out.push(step);
-    }
-  }
-  return out;
-}
-
-/** The error when the version rows changed under a run that cannot re-plan. */
-function conflictError(
-  step: Step,
-  message: string,
-  planned: readonly string[],
-  now: readonly string[],
-  cause: unknown,
-): MigrationError {
-  const verb = step.direction === "up" ? "upgrade" : "downgrade";
-  const show = (rows: readonly string[]) => rows.length ? rows.join(", ") : "<base>";
-  return new MigrationError(
-    step.revision,
-    `Cannot ${verb} ${describeRevision(step.revision, message)}: the version table changed ` +
-      `under this run (it is at ${show(now)}; this run planned from ${show(planned)})`,
-    {
-      hint: "another run migrated the same database at the same time without sharing this " +
-        "run's lock; nothing of this step was kept; run the command again",
-      cause,
-    },
-  );
-}
-
-/**
- * The history rows of a stamp, in graph order: `stamp` for each revision it
- * marks applied (and for each applied one the history has no record of: a
- * stamp declares the state, so `stamp heads` adopts a database migrated
- * before the history began), `unstamp` for each it marks unapplied, and one
- * of the two for each open start it closes.
- */
-function stampRecords(
-  map: RevisionMap,
-  scripts: ReadonlyMap<string, Script>,
-  before: readonly string[],
-  after: readonly string[],
-  history: readonly HistoryEntry[],
-): HistoryRecord[] {
-  const was = appliedRevisions(map, before);
-  const is = appliedRevisions(map, after);
-  const recorded = recordedApplied(history);
-  const record = (revision: string, applied: boolean): HistoryRecord => ({
-    revision,
-    direction: applied ? "stamp" : "unstamp",
-    durationMs: null,
-    checksum: scripts.get(revision)?.checksum ?? null,
-  });
-  const out: HistoryRecord[] = [];
-  const written = new Set<string>();
-  for (const id of map.topoOrder()) {
-    if (was.has(id) === is.has(id) && (!is.has(id) || recorded.has(id))) continue;
-    out.push(record(id, is.has(id)));
-    written.add(id);
-  }
-  for (const e of openSteps(history)) {
-    if (!written.has(e.revision)) out.push(record(e.revision, is.has(e.revision)));
-  }
-  return out;
 }
 
 async function exists(path: string): Promise<boolean> {
