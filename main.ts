@@ -12,8 +12,8 @@
  *
  * @module
  */
-import { main } from "./src/cli/main.ts";
+import { runProcess } from "./src/cli/process.ts";
 
-if (import.meta.main) {
-  Deno.exit(await main(Deno.args));
-}
+// Not `await main()` here: a command that can never finish must end with an
+// `error:` line, not Deno's "Top-level await promise never resolved".
+if (import.meta.main) runProcess(Deno.args);

@@ -232,6 +232,53 @@ export class ConnectionError extends StrataError {
   }
 }
 
+/**
+ * The version table is not what the run planned from: a checked statement
+ * (see `Statement.expectChanges`) changed another number of rows, or the rows
+ * read before a step differ. Something else changed the table meanwhile
+ * (another run under another lock name, a stale plan). The step's
+ * transaction rolls back; the runner re-plans or stops (exit 1).
+ */
+export class VersionConflictError extends StrataError {
+  /** The statement that found the difference, if one did. */
+  sql: string | undefined;
+  /**
+   * Makes a version conflict error (exit 1).
+   *
+   * @param message What differed.
+   * @param options The statement, hint and cause.
+   */
+  constructor(message: string, options: StrataErrorOptions & { sql?: string } = {}) {
+    super(message, options);
+    this.name = "VersionConflictError";
+    this.sql = options.sql;
+  }
+
+  /**
+   * The error for a checked statement that changed `actual` rows.
+   *
+   * @param sql The statement.
+   * @param expected Rows it had to change.
+   * @param actual Rows it changed; `undefined` after a unique-key violation.
+   * @param cause The database's error, if any.
+   * @returns The error.
+   */
+  static changed(
+    sql: string,
+    expected: number,
+    actual: number | undefined,
+    cause?: unknown,
+  ): VersionConflictError {
+    const did = actual === undefined ? "found the row it adds already there" : `changed ${actual}`;
+    return new VersionConflictError(
+      `The version table changed under this run: a statement ${did} where it had to change ${expected} ${
+        expected === 1 ? "row" : "rows"
+      }`,
+      { sql, cause },
+    );
+  }
+}
+
 /** The migration lock was not acquired in time (exit 1). */
 export class LockTimeoutError extends StrataError {
   /**

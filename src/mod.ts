@@ -46,11 +46,13 @@
 export { Migrator } from "./runner/migrator.ts";
 export type {
   AppliedStep,
+  Finding,
   HistoryOptions,
   MigratorOptions,
   PendingReport,
 } from "./runner/migrator.ts";
 export type { RevisionInfo } from "./runner/revision_info.ts";
+export type { HistoryEntry } from "./runner/history.ts";
 export type { WaitOptions, WaitResult } from "./runner/wait.ts";
 export { AUTO_MIGRATE_DISABLED, autoMigrate } from "./auto_migrate.ts";
 export type { AutoMigrateOptions, Logger } from "./auto_migrate.ts";

@@ -16,6 +16,7 @@ import type { Step } from "../graph/plan.ts";
 import { MigrationError, StrataError } from "../errors.ts";
 import { firstLine } from "../text.ts";
 import { describeRevision } from "./describe.ts";
+import { setRunningStep } from "./running.ts";
 
 /** Everything a step needs besides the module. */
 export interface StepContext {
@@ -58,7 +59,9 @@ function renderContext(ctx: StepContext): RenderContext {
 }
 
 /**
- * Runs `upgrade` or `downgrade` of one module and the step's version-row update.
+ * Runs `upgrade` or `downgrade` of one module and the step's version-row
+ * update and history row (the offline writer; live runs call
+ * {@linkcode runStepBody} and write their bookkeeping in fewer round trips).
  *
  * @param module The loaded migration module.
  * @param step The planned step.
@@ -66,6 +69,38 @@ function renderContext(ctx: StepContext): RenderContext {
  * @throws {MigrationError} Naming the revision and the op call that failed.
  */
 export async function runStep(
+  module: MigrationModule,
+  step: Step,
+  ctx: StepContext,
+): Promise<void> {
+  await runStepBody(module, step, ctx);
+  for (const stmt of ctx.dialect.versionSql.apply(ctx.versionTable, step.version)) {
+    await ctx.q.execute(stmt);
+  }
+  if (ctx.history) {
+    const { table, checksum, startedAt } = ctx.history;
+    const record = {
+      revision: step.revision,
+      direction: step.direction,
+      durationMs: startedAt === undefined ? null : performance.now() - startedAt,
+      checksum,
+    };
+    for (const stmt of await ctx.dialect.historySql.insert(table, record)) {
+      await ctx.q.execute(stmt);
+    }
+  }
+}
+
+/**
+ * Runs `upgrade` or `downgrade` of one module: its statements go to
+ * `ctx.q`; the version rows and history are left to the caller.
+ *
+ * @param module The loaded migration module.
+ * @param step The planned step.
+ * @param ctx Dialect and sink.
+ * @throws {MigrationError} Naming the revision and the op call that failed.
+ */
+export async function runStepBody(
   module: MigrationModule,
   step: Step,
   ctx: StepContext,
@@ -138,6 +173,11 @@ export async function runStep(
     isOffline: ctx.isOffline,
     ...(ctx.onBulkProgress ? { onBulkProgress: ctx.onBulkProgress } : {}),
   });
+  const outer = setRunningStep({
+    revision: step.revision,
+    message: module.message ?? "",
+    direction: step.direction,
+  });
   try {
     await fn.call(module, op);
     await op.settle();
@@ -145,17 +185,8 @@ export async function runStep(
   } catch (err) {
     const where = current === "" ? "" : ` ${failed ? "at" : "after"} ${current}`;
     throw wrapStepError(err, step, label, where);
-  }
-  await execute(ctx.dialect.versionSql.apply(ctx.versionTable, step.version));
-  if (ctx.history) {
-    const { table, checksum, startedAt } = ctx.history;
-    const record = {
-      revision: step.revision,
-      direction: step.direction,
-      durationMs: startedAt === undefined ? null : performance.now() - startedAt,
-      checksum,
-    };
-    await execute(await ctx.dialect.historySql.insert(table, record));
+  } finally {
+    setRunningStep(outer);
   }
 }
 

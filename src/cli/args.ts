@@ -40,6 +40,12 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
     arg: "SECONDS",
     description: "wait at most this long for the migration lock (default 300)",
   },
+  "statement-lock-timeout": {
+    type: "string",
+    arg: "SECONDS",
+    description:
+      "a migration statement waits at most this long for a table lock (default 5; 0: for ever)",
+  },
   json: { type: "boolean", description: "print machine-readable JSON" },
   debug: { type: "boolean", description: "print stack traces and where settings came from" },
   help: { type: "boolean", short: "h", description: "show help" },

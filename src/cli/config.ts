@@ -29,6 +29,11 @@ export function settingLines(
     ["versionTable", config.versionTable, config.source.versionTable ?? ""],
     ["historyTable", config.historyTable, config.source.historyTable ?? ""],
     ["lockTimeout", `${config.lockTimeoutMs / 1000} s`, config.source.lockTimeoutMs ?? ""],
+    [
+      "statementLockTimeout",
+      config.statementLockTimeoutMs === 0 ? "none" : `${config.statementLockTimeoutMs / 1000} s`,
+      config.source.statementLockTimeoutMs ?? "",
+    ],
   ];
   if (template) rows.push(["template", template.path ?? "(built in)", template.source]);
   const width = Math.max(...rows.map(([, v]) => v.length));
@@ -65,6 +70,7 @@ export const configCommand: CommandSpec = {
         versionTable: config.versionTable,
         historyTable: config.historyTable,
         lockTimeoutMs: config.lockTimeoutMs,
+        statementLockTimeoutMs: config.statementLockTimeoutMs,
         template: template.path ?? null,
         source: { ...config.source, template: template.source },
         ...(config.url === undefined ? { lookedIn: config.lookedIn } : {}),

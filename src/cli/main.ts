@@ -80,6 +80,7 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
             dir: stringOpt(values, "dir"),
             config: stringOpt(values, "config"),
             lockTimeout: stringOpt(values, "lock-timeout"),
+            statementLockTimeout: stringOpt(values, "statement-lock-timeout"),
           };
           config = await resolveConfig(flags, env, cwd);
           if (out.debug) {
@@ -90,6 +91,7 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
       },
       async migrator() {
         migrator ??= new Migrator(await ctx.config(), {
+          applicationName: `strata ${VERSION} ${command}`,
           onStep: (step) => {
             if (!out.json) out.line(stepLine(step));
           },

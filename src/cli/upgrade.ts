@@ -13,6 +13,7 @@ import { noDatabaseError } from "../config/resolve.ts";
 import { waitUntilReady } from "./wait.ts";
 import { Migrator } from "../runner/migrator.ts";
 import { type CommandContext, type CommandSpec, type OptionSpec, stringOpt } from "./spec.ts";
+import { writeScriptFile } from "./write_output.ts";
 
 function stepLine(s: AppliedStep): string {
   return `${stepArrow(s)}, ${messageLine(s.message)} (${formatMs(s.durationMs)})`;
@@ -73,11 +74,7 @@ async function offline(ctx: CommandContext, direction: "up" | "down"): Promise<n
     ctx.out.raw(text);
     return 0;
   }
-  // Write beside the target, then rename: a failure never leaves a partial script.
-  const path = resolve(ctx.cwd, output);
-  const tmp = `${path}.strata-tmp`;
-  await Deno.writeTextFile(tmp, text);
-  await Deno.rename(tmp, path);
+  await writeScriptFile(resolve(ctx.cwd, output), text, output);
   ctx.out.info(`Wrote ${output}`);
   return 0;
 }

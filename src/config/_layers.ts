@@ -15,6 +15,7 @@ export type Setting =
   | "versionTable"
   | "historyTable"
   | "lockTimeout"
+  | "statementLockTimeout"
   | "dialect"
   | "template"
   | "schema";
@@ -52,6 +53,8 @@ export interface ConfigFlags {
   config?: string | undefined;
   /** `--lock-timeout SECONDS`. */
   lockTimeout?: string | undefined;
+  /** `--statement-lock-timeout SECONDS`. */
+  statementLockTimeout?: string | undefined;
 }
 
 /** The flags layer. */
@@ -64,6 +67,8 @@ export function flagLayer(flags: ConfigFlags, cwd: string): Layer {
         ? found(flags.dir, "--dir")
         : key === "lockTimeout"
         ? found(flags.lockTimeout, "--lock-timeout")
+        : key === "statementLockTimeout"
+        ? found(flags.statementLockTimeout, "--statement-lock-timeout")
         : undefined,
     url: () => found(flags.url, "--url"),
     parts: () => ({}),
@@ -76,6 +81,7 @@ const ENV_NAMES: Partial<Record<Setting, string>> = {
   versionTable: "STRATA_VERSION_TABLE",
   historyTable: "STRATA_HISTORY_TABLE",
   lockTimeout: "STRATA_LOCK_TIMEOUT",
+  statementLockTimeout: "STRATA_STATEMENT_LOCK_TIMEOUT",
   schema: "STRATA_SCHEMA",
 };
 
@@ -121,9 +127,13 @@ export const FILE_KEYS: readonly string[] = [
   "versionTable",
   "historyTable",
   "lockTimeout",
+  "statementLockTimeout",
   "template",
   "schema",
 ];
+
+/** Config file keys whose value is a number of seconds. */
+const SECONDS_KEYS: readonly string[] = ["lockTimeout", "statementLockTimeout"];
 
 /** The engines' URL parts by their config file key (`postgres`). */
 const FILE_PARTS = new Map(enginesWithUrlParts().map(({ parts }) => [parts.fileKey, parts]));
@@ -213,11 +223,12 @@ function parseFile(text: string, file: string): Record<string, unknown> {
       checkPartsObject(value, parts, file);
       continue;
     }
-    const ok = key === "lockTimeout"
+    const inSeconds = SECONDS_KEYS.includes(key);
+    const ok = inSeconds
       ? typeof value === "number" || typeof value === "string"
       : typeof value === "string";
     if (!ok) {
-      const want = key === "lockTimeout" ? "a number of seconds" : "a string";
+      const want = inSeconds ? "a number of seconds" : "a string";
       throw new ConfigError(`Cannot use config file "${file}": "${key}" must be ${want}`);
     }
   }

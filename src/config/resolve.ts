@@ -47,6 +47,12 @@ export interface Config {
   historyTable: string;
   /** How long to wait for the migration lock, in milliseconds. */
   lockTimeoutMs: number;
+  /**
+   * How long a migration's statement waits for a table lock another session
+   * holds (PostgreSQL `lock_timeout`, SQLite's busy timeout), in
+   * milliseconds; `0` waits for ever.
+   */
+  statementLockTimeoutMs: number;
   /** Absolute path of the project's migration template, when one is configured. */
   template: string | undefined;
   /** Absolute path of the declared schema module (default `schema.ts` beside `dir`). */
@@ -61,6 +67,14 @@ export interface Config {
 }
 
 const DEFAULT_LOCK_TIMEOUT_S = 300;
+/**
+ * A migration statement waits this long for a lock the application holds.
+ * Long enough for ordinary short transactions to finish; short enough that
+ * the application's own queries, queued behind the migration's waiting
+ * ACCESS EXCLUSIVE request, stall for seconds rather than until a
+ * forgotten transaction ends (README, "Lock timeouts").
+ */
+const DEFAULT_STATEMENT_LOCK_TIMEOUT_S = 5;
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
 /**
  * Resolves the configuration of a run.
@@ -111,6 +125,10 @@ export async function resolveConfig(
   const versionTable = pick("versionTable", "strata_version")!;
   const historyTable = pick("historyTable", "strata_history")!;
   const lockTimeout = pick("lockTimeout", String(DEFAULT_LOCK_TIMEOUT_S))!;
+  const statementLockTimeout = pick(
+    "statementLockTimeout",
+    String(DEFAULT_STATEMENT_LOCK_TIMEOUT_S),
+  )!;
   const dialect = pick("dialect", undefined);
   const template = pick("template", undefined);
   // The declared schema lives beside the migrations directory unless told otherwise.
@@ -125,6 +143,7 @@ export async function resolveConfig(
     lockTimeoutMs: seconds(lockTimeout) * 1000,
     template: template === undefined ? undefined : absolute(template),
     schema: absolute(schema),
+    statementLockTimeoutMs: seconds(statementLockTimeout, "statement lock timeout") * 1000,
     source: {
       url: sources.length ? sources.join(", ") : "none",
       dir: dir.source,
@@ -134,6 +153,7 @@ export async function resolveConfig(
       ...(dialect ? { dialect: dialect.source } : {}),
       ...(template ? { template: template.source } : {}),
       schema: schema.source,
+      statementLockTimeoutMs: statementLockTimeout.source,
     },
     lookedIn: `-u/--url; ${listed(envSources())} in the environment; ` +
       `${missing(dotEnv.path, dotEnv.found)}; ${missing(file.path, file.found)}`,
@@ -217,11 +237,11 @@ function checkDialect(
   return name;
 }
 
-function seconds(found: Found): number {
+function seconds(found: Found, what = "lock timeout"): number {
   const n = Number(found.value.trim());
   if (found.value.trim() !== "" && Number.isFinite(n) && n >= 0) return n;
   throw new ConfigError(
-    `Cannot use lock timeout "${found.value}" (from ${found.source}): not a number of seconds`,
+    `Cannot use ${what} "${found.value}" (from ${found.source}): not a number of seconds`,
     { hint: "use a whole or decimal number of seconds, e.g. 300" },
   );
 }

@@ -26,6 +26,11 @@ export interface Settings {
   historyTable?: string | undefined;
   /** How long to wait for the migration lock, in milliseconds. @default {300000} */
   lockTimeoutMs?: number | undefined;
+  /**
+   * How long a migration's statement waits for a table lock another session
+   * holds, in milliseconds; `0` waits for ever. @default {5000}
+   */
+  statementLockTimeoutMs?: number | undefined;
   /** The declared schema module. @default {"schema.ts" beside the migrations directory} */
   schema?: string | undefined;
   /** What relative paths resolve against. @default {Deno.cwd()} */
@@ -65,6 +70,7 @@ export function configFromSettings(settings: Settings): Config {
     versionTable: tableName(given(settings.versionTable ?? "strata_version"), "version table"),
     historyTable: tableName(given(settings.historyTable ?? "strata_history"), "history table"),
     lockTimeoutMs,
+    statementLockTimeoutMs: settings.statementLockTimeoutMs ?? 5_000,
     template: undefined,
     schema: settings.schema === undefined
       ? join(dirname(isAbsolute(dir) ? dir : resolve(cwd, dir)), "schema.ts")

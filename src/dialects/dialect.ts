@@ -77,10 +77,32 @@ export interface VersionSql {
   select(table: string): string;
 }
 
+/**
+ * What a history row records (the `direction` column, at most 8 characters,
+ * so tables created by earlier versions hold every value):
+ *
+ * - `up`, `down`: the step ran and committed.
+ * - `up-start`, `dn-start`: a step that runs outside a transaction
+ *   (`transactional = false`) started; its `up`/`down` row follows when it
+ *   finishes. A start with nothing after it was interrupted.
+ * - `stamp`, `unstamp`: `strata stamp` marked the revision applied, or no
+ *   longer applied, without running it.
+ * - `accept`: `strata validate --accept` recorded the file's current checksum
+ *   for an applied revision whose file was edited on purpose.
+ */
+export type HistoryDirection =
+  | "up"
+  | "down"
+  | "up-start"
+  | "dn-start"
+  | "stamp"
+  | "unstamp"
+  | "accept";
+
 /** One history row as Strata writes it. */
 export interface HistoryRecord {
   revision: string;
-  direction: "up" | "down" | "stamp";
+  direction: HistoryDirection;
   /** How long the step took; `null` offline. */
   durationMs: number | null;
   /** The migration file's checksum. */
@@ -91,10 +113,19 @@ export interface HistoryRecord {
 export interface HistorySql {
   /** `CREATE TABLE IF NOT EXISTS <table> (id …, revision, direction, applied_at, …)`. */
   create(table: string): Promise<Statement[]>;
-  /** The statements that record one step. */
-  insert(table: string, record: HistoryRecord): Promise<Statement[]>;
-  /** `SELECT revision, direction, checksum FROM <table> ORDER BY id` (oldest first). */
+  /** The statements that record one step (or several rows at once, e.g. a stamp). */
+  insert(table: string, record: HistoryRecord | readonly HistoryRecord[]): Promise<Statement[]>;
+  /**
+   * `SELECT id, revision, direction, checksum, applied_at FROM <table> ORDER BY id`
+   * (oldest first).
+   */
   select(table: string): Statement;
+}
+
+/** Strata's own tables, by their configured names. */
+export interface OwnTables {
+  versionTable: string;
+  historyTable: string;
 }
 
 /** How offline scripts are framed. */
@@ -126,6 +157,20 @@ export interface Dialect {
   readonly versionSql: VersionSql;
   /** History-table statements. */
   readonly historySql: HistorySql;
+  /**
+   * Live runs: the statements that move the version rows and record the
+   * step in the history, in fewer round trips than `versionSql.apply` plus
+   * `historySql.insert` (PostgreSQL: one statement). Each carries
+   * `expectChanges`, so a version table other than planned fails the step.
+   * Absent: the runner uses those two.
+   */
+  recordStep?(tables: OwnTables, change: VersionChange, record: HistoryRecord): Statement[];
+  /**
+   * A query listing indexes a failed concurrent build left INVALID, one row
+   * each with `name` and `fix` (the statement that drops it); absent when the
+   * engine has no such state. `strata validate` reports them.
+   */
+  readonly invalidIndexes?: Statement;
   /** Offline script framing: preamble, `BEGIN`, `COMMIT`. */
   readonly script: ScriptSql;
   /**

@@ -18,6 +18,14 @@ export interface OpenDriverOptions {
   readOnly: boolean;
   /** PostgreSQL: seconds to wait for the login (default: the URL's `connect_timeout`, else 10). */
   connectTimeoutS?: number;
+  /**
+   * How long a statement waits for a lock another connection holds, in
+   * milliseconds; `0` waits for ever (PostgreSQL `lock_timeout`, SQLite's
+   * busy timeout). The driver's default when absent.
+   */
+  statementLockTimeoutMs?: number;
+  /** Who is connecting, for the server's session list (`strata 0.1.0 upgrade`). */
+  applicationName?: string;
 }
 
 /**

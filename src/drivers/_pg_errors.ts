@@ -105,8 +105,10 @@ export function mapPgError(e: unknown, url: PostgresUrl, sql: string | undefined
     );
   }
   if (code !== undefined && LOST.has(code)) {
-    return sql === undefined ? fail(message) : new ConnectionError(
-      `Lost the connection to ${target} while running a statement: ${message}`,
+    // postgres.js's own codes come with "write CONNECTION_CLOSED host:port": say it in words.
+    const detail = code.startsWith("57P") ? message : "the server closed the connection";
+    return sql === undefined ? fail(detail) : new ConnectionError(
+      `Lost the connection to ${target} while running a statement: ${detail}`,
       { hint: "the server closed the session; run the command again", cause },
     );
   }

@@ -6,6 +6,15 @@
  * report who holds it, and never leaves a blocked query behind. The server
  * drops it when the session ends, so a killed migrator cannot leave it stale.
  *
+ * The key is the version table's name resolved on the live connection
+ * (issue 9.1): `strata_version` and `public.strata_version` name one table,
+ * so they must take one lock. A bare name is qualified with the schema it
+ * resolves to through `search_path` (or, before the table exists, the schema
+ * `CREATE TABLE` would use: `current_schema()`). The name as configured is
+ * locked first when it differs, so a Strata that hashed only that name still
+ * excludes this one. Bare names come before qualified ones in every run, so
+ * two runs never wait for each other in a circle.
+ *
  * @module
  */
 import type { LockOptions, Queryable } from "./driver.ts";
@@ -15,6 +24,11 @@ import { pollLock } from "./_poll_lock.ts";
 const POLL_MS = 200;
 
 const TRY_SQL = "SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok";
+/** The schema a bare table name resolves to, or would be created in. */
+const SCHEMA_SQL = `SELECT COALESCE(
+  (SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+   WHERE c.oid = to_regclass(quote_ident($1))),
+  current_schema()) AS schema`;
 const UNLOCK_SQL = "SELECT pg_advisory_unlock(hashtextextended($1, 0)) AS ok";
 /** A bigint key shows in pg_locks as classid (high 32 bits), objid (low), objsubid 1. */
 const HOLDER_SQL = `SELECT a.pid, a.application_name, a.client_addr::text AS addr
@@ -25,32 +39,68 @@ WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
 LIMIT 1`;
 
 /**
- * Takes the advisory lock for `name` on the session behind `q`.
+ * The names to lock for a version table, in order: the name as configured,
+ * then, when that is a bare name, the schema-qualified name it resolves to.
+ *
+ * @param q The driver's session.
+ * @param name The version table's configured name (`table` or `schema.table`).
+ * @returns One or two names.
+ */
+export async function lockKeys(q: Queryable, name: string): Promise<string[]> {
+  if (name.includes(".")) return [name];
+  const schema = (await q.query(SCHEMA_SQL, [name]))[0]?.schema;
+  return typeof schema === "string" && schema !== "" ? [name, `${schema}.${name}`] : [name];
+}
+
+/**
+ * Takes the advisory lock for each of `names`, in order, on the session
+ * behind `q`, within one timeout.
  *
  * @param q The driver (its one session holds the lock).
- * @param name The lock's name.
- * @param options Timeout and the wait callback.
- * @returns The function that releases the lock.
- * @throws {LockTimeoutError} When another session holds it for `timeoutMs`.
+ * @param names The lock's names (see {@linkcode lockKeys}).
+ * @param options Timeout (for all of them together) and the wait callback (called once).
+ * @returns The function that releases them.
+ * @throws {LockTimeoutError} When another session holds one for `timeoutMs`.
  */
 export async function advisoryLock(
   q: Queryable,
-  name: string,
+  names: readonly string[],
   options: LockOptions,
 ): Promise<() => Promise<void>> {
-  await pollLock({
-    tryLock: async () => Boolean((await q.query(TRY_SQL, [name]))[0]?.ok),
-    holder: () => describeHolder(q, name),
-    label: name,
-    someone: "another session",
-    pollMs: POLL_MS,
-    extraHint: "pg_terminate_backend(PID) ends a stuck session",
-  }, options);
+  const deadline = Date.now() + options.timeoutMs;
+  let waited = false;
+  const taken: string[] = [];
+  const release = async () => {
+    for (const name of taken.splice(0).reverse()) await q.query(UNLOCK_SQL, [name]);
+  };
+  try {
+    for (const name of names) {
+      await pollLock({
+        tryLock: async () => Boolean((await q.query(TRY_SQL, [name]))[0]?.ok),
+        holder: () => describeHolder(q, name),
+        label: names.at(-1) ?? name,
+        someone: "another session",
+        pollMs: POLL_MS,
+        extraHint: "pg_terminate_backend(PID) ends a stuck session",
+        reportMs: options.timeoutMs,
+      }, {
+        timeoutMs: Math.max(0, deadline - Date.now()),
+        onWait: (holder) => {
+          if (!waited) options.onWait?.(holder);
+          waited = true;
+        },
+      });
+      taken.push(name);
+    }
+  } catch (e) {
+    await release().catch(() => {});
+    throw e;
+  }
   let released = false;
   return async () => {
     if (released) return;
     released = true;
-    await q.query(UNLOCK_SQL, [name]);
+    await release();
   };
 }
 

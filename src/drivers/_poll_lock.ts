@@ -22,6 +22,8 @@ export interface PollLockSpec {
   pollMs: number;
   /** Extra advice after the common hint. */
   extraHint?: string;
+  /** The timeout to name in the message, when `timeoutMs` is what is left of a longer one. */
+  reportMs?: number;
 }
 
 /**
@@ -45,7 +47,7 @@ export async function pollLock(spec: PollLockSpec, options: LockOptions): Promis
     if (elapsed >= options.timeoutMs) {
       throw new LockTimeoutError(
         `Cannot take the migration lock "${spec.label}": held by ${holder ?? spec.someone}` +
-          ` for more than ${Math.round(options.timeoutMs / 1000)} s`,
+          ` for more than ${Math.round((spec.reportMs ?? options.timeoutMs) / 1000)} s`,
         {
           hint:
             "wait for the other run to finish, or raise --lock-timeout SECONDS (STRATA_LOCK_TIMEOUT)" +

@@ -26,6 +26,20 @@ export interface Statement {
    * `dialects/postgres/copy.ts`). It may be lazy, and is read once.
    */
   copy?: Iterable<string>;
+  /**
+   * Live runs only: the statement must change exactly this many rows
+   * (inserted, updated or deleted). Any other count, or a unique-key
+   * violation, throws `VersionConflictError` (errors.ts) instead of going on, so
+   * a version-row change that finds the table other than planned never
+   * passes silently. Offline scripts ignore it.
+   */
+  expectChanges?: number;
+  /**
+   * Strata runs this same text again and again (its own bookkeeping, once per
+   * step): the driver may prepare it once per connection and reuse it
+   * (SQLite does; PostgreSQL's client runs unprepared).
+   */
+  reuse?: boolean;
 }
 
 /** Something that runs statements: a connection or a transaction. */

@@ -182,3 +182,81 @@ Deno.test("SqliteDriver.lock() is a no-op for :memory: (no lock file, never wait
     if (!existed) await Deno.remove(stray).catch(() => {});
   }
 });
+
+Deno.test("lock() takes one lock for every name of one database", async (t) => {
+  const dir = await Deno.realPath(await Deno.makeTempDir({ prefix: "strata_lock_" }));
+  const pg = hasPg() ? await createPgDatabase("lockname") : undefined;
+  try {
+    await t.step(
+      "sqlite: the file, a symbolic link, a linked directory and a hard link",
+      async () => {
+        await Deno.mkdir(join(dir, "data"));
+        const real = join(dir, "data", "app.db");
+        await Deno.writeFile(real, new Uint8Array());
+        await Deno.symlink(real, join(dir, "link.db"));
+        await Deno.symlink(join(dir, "data"), join(dir, "data-link"));
+        await Deno.link(real, join(dir, "data", "hard.db"));
+        const names = [
+          join(dir, "link.db"),
+          join(dir, "data-link", "app.db"),
+          join(dir, "data", "hard.db"),
+        ];
+        const holder = await openDriver(`sqlite:${real}`);
+        try {
+          const release = await holder.lock("strata_version", { timeoutMs: 0 });
+          for (const name of names) {
+            const other = await openDriver(`sqlite:${name}`);
+            try {
+              await rejectsWith(
+                () => other.lock("strata_version", { timeoutMs: 0 }),
+                LockTimeoutError,
+              );
+            } finally {
+              await other.close();
+            }
+          }
+          await release();
+          // No lock file is left held: every name can lock now.
+          for (const name of names) {
+            const other = await openDriver(`sqlite:${name}`);
+            await (await other.lock("strata_version", { timeoutMs: 0 }))();
+            await other.close();
+          }
+        } finally {
+          await holder.close();
+        }
+      },
+    );
+    if (!pg) return;
+    await t.step(
+      "postgres: a bare name, the qualified name, and one found through search_path",
+      async () => {
+        const setup = await openDriver(pg.url);
+        await setup.execute({ sql: "CREATE SCHEMA app; CREATE TABLE app.strata_version (x int)" });
+        await setup.close();
+        const pairs: [string, string, string][] = [
+          ["strata_version", "public.strata_version", ""],
+          ["strata_version", "app.strata_version", "?options=-c%20search_path%3Dapp,public"],
+        ];
+        for (const [bare, qualified, query] of pairs) {
+          const one = await openDriver(pg.url + query);
+          const two = await openDriver(pg.url);
+          try {
+            const release = await one.lock(bare, { timeoutMs: 0 });
+            await rejectsWith(() => two.lock(qualified, { timeoutMs: 0 }), LockTimeoutError);
+            await release();
+            const back = await two.lock(qualified, { timeoutMs: 0 });
+            await rejectsWith(() => one.lock(bare, { timeoutMs: 0 }), LockTimeoutError);
+            await back();
+          } finally {
+            await one.close();
+            await two.close();
+          }
+        }
+      },
+    );
+  } finally {
+    await pg?.drop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -35,6 +35,18 @@ export interface OpenDriverOptions {
    * `connect_timeout`, else 10).
    */
   connectTimeoutS?: number;
+  /**
+   * How long a statement waits for a lock another connection holds, in
+   * milliseconds; `0` waits for ever (PostgreSQL `lock_timeout`, SQLite's
+   * busy timeout).
+   * @default {5000}
+   */
+  statementLockTimeoutMs?: number;
+  /**
+   * Who is connecting, as the server lists sessions (PostgreSQL `application_name`).
+   * @default {"strata"}
+   */
+  applicationName?: string;
 }
 
 /**
@@ -67,5 +79,9 @@ export async function openDriver(
   return await engine.openDriver(parsed, {
     readOnly: options.readOnly ?? false,
     ...(options.connectTimeoutS ? { connectTimeoutS: options.connectTimeoutS } : {}),
+    ...(options.statementLockTimeoutMs === undefined
+      ? {}
+      : { statementLockTimeoutMs: options.statementLockTimeoutMs }),
+    ...(options.applicationName === undefined ? {} : { applicationName: options.applicationName }),
   });
 }

@@ -5,15 +5,30 @@
  * One session (`max: 1`, no lifetime recycling) carries the advisory lock,
  * the transactions and every query, so the lock really covers the run.
  *
+ * Session settings (issue 9.4): `lock_timeout` bounds how long a statement
+ * waits for a table lock another session holds (the statement fails, naming
+ * the blocker; see `_pg_lock_wait.ts`), `application_name` says which Strata
+ * command a session belongs to (`strata 0.1.0 upgrade`), and on PostgreSQL 14
+ * and later `client_connection_check_interval` lets the server notice within
+ * seconds that a killed Strata is gone, even while a statement of it runs or
+ * waits, so an orphaned session never keeps its locks.
+ *
+ * Transactions are `BEGIN`/`COMMIT` on the one session rather than
+ * postgres.js's `sql.begin`: `BEGIN` goes out together with the first
+ * statement (one round trip less per migration), and after the server drops
+ * the session nothing more is sent on it (postgres.js's own rollback would
+ * write to the closed socket and crash the process with a `TypeError`).
+ *
  * @module
  */
 import postgres from "npm:postgres@3.4.9";
-import { connect, type Socket } from "node:net";
 import type { DatabaseUrl } from "../config/url.ts";
 import type { Driver, LockOptions, Queryable, Row, Statement } from "./driver.ts";
-import { advisoryLock } from "./_pg_lock.ts";
+import { advisoryLock, lockKeys } from "./_pg_lock.ts";
 import { displayPgUrl, mapPgError } from "./_pg_errors.ts";
-import { ConnectionError } from "../errors.ts";
+import { LockWaitWatch } from "./_pg_lock_wait.ts";
+import { PgSockets } from "./_pg_socket.ts";
+import { ConnectionError, StrataError, VersionConflictError } from "../errors.ts";
 
 /** A parsed PostgreSQL URL. */
 export type PostgresUrl = Extract<DatabaseUrl, { dialect: "postgres" }>;
@@ -32,7 +47,21 @@ export interface PostgresOptions {
    * @default {10}
    */
   connectTimeoutS?: number;
+  /**
+   * How long a statement waits for a lock another session holds
+   * (`lock_timeout`), in milliseconds; `0` waits for ever.
+   * @default {5000}
+   */
+  statementLockTimeoutMs?: number;
+  /**
+   * The session's `application_name`, as `pg_stat_activity` shows it.
+   * @default {"strata"}
+   */
+  applicationName?: string;
 }
+
+/** How often the server checks that the client is still there (PostgreSQL 14+). */
+const CLIENT_CHECK_MS = 2000;
 
 type Sql = postgres.Sql<Record<string, unknown>>;
 
@@ -150,36 +179,67 @@ export class PostgresDriver implements Driver {
   /** The URL, password included: never print it (use `displayUrl` from `config/url.ts`). */
   readonly url: PostgresUrl;
   #sql: Sql;
-  /** The open transaction: with one session, every call must go through it. */
-  #tx: postgres.TransactionSql<Record<string, unknown>> | undefined;
+  /** Open transactions and savepoints on the session (0: none). */
+  #depth = 0;
   /** Set by postgres.js's `onclose`: the session (and any advisory lock) is gone. */
   #session: { lost: boolean };
   #locksHeld = 0;
+  #watch: LockWaitWatch | undefined;
+  #sockets: PgSockets | undefined;
 
   /**
    * @param url The parsed URL.
    * @param sql The postgres.js client (max 1 connection).
    * @param session Flag that `onclose` sets when the session ends.
+   * @param extras Explains statements that time out waiting for a lock; the
+   *   client's sockets (referenced only while a query runs).
    */
-  constructor(url: PostgresUrl, sql: Sql, session: { lost: boolean } = { lost: false }) {
+  constructor(
+    url: PostgresUrl,
+    sql: Sql,
+    session: { lost: boolean } = { lost: false },
+    extras: { watch?: LockWaitWatch; sockets?: PgSockets } = {},
+  ) {
     this.url = url;
     this.#sql = sql;
     this.#session = session;
+    this.#watch = extras.watch;
+    this.#sockets = extras.sockets;
+  }
+
+  /** Runs `fn` with the connection referenced, so the process waits for it. */
+  #busy<T>(fn: () => Promise<T>): Promise<T> {
+    return this.#sockets === undefined ? fn() : this.#sockets.busy(fn);
   }
 
   /**
    * The connection to use. postgres.js reconnects silently after a dropped
-   * session, which would quietly drop the advisory lock: while a lock is
-   * held, a lost session is an error instead.
+   * session, which would quietly drop the advisory lock or run the rest of a
+   * transaction outside it: while a lock is held or a transaction is open, a
+   * lost session is an error instead.
    */
-  #conn(): Sql | postgres.TransactionSql<Record<string, unknown>> {
-    if (this.#session.lost && this.#locksHeld > 0) {
+  #conn(): Sql {
+    if (this.#session.lost && (this.#locksHeld > 0 || this.#depth > 0)) {
+      const what = this.#locksHeld > 0 ? "the migration lock" : "the open transaction";
       throw new ConnectionError(
-        `Lost the connection to ${displayPgUrl(this.url)}: the migration lock went with it`,
+        `Lost the connection to ${displayPgUrl(this.url)}: ${what} went with it`,
         { hint: "the server closed the session; run the command again" },
       );
     }
-    return this.#tx ?? this.#sql;
+    return this.#sql;
+  }
+
+  /** Runs `run` (one statement), explaining a lock timeout with what the watch saw. */
+  async #statement<T>(sql: string, run: () => Promise<T>): Promise<T> {
+    const watching = this.#watch?.start();
+    try {
+      return await this.#busy(run);
+    } catch (e) {
+      const mapped = mapPgError(e, this.url, sql);
+      throw (await this.#watch?.explain(mapped, watching)) ?? mapped;
+    } finally {
+      watching?.stop();
+    }
   }
 
   /**
@@ -192,20 +252,33 @@ export class PostgresDriver implements Driver {
    * @throws {ConnectionError} When the connection is lost.
    */
   async execute(stmt: Statement): Promise<void> {
-    const { sql, params, batch, copy } = stmt;
+    const { sql, params, batch, copy, expectChanges } = stmt;
+    // `reuse` is not used here: the client runs with prepare: false (named
+    // statements break behind transaction poolers), so Strata's own
+    // bookkeeping comes as one simple query instead (see the dialect's recordStep).
+    let count: number | null = null;
     try {
-      const conn = this.#conn();
-      if (copy !== undefined) {
-        await copyIn(conn, sql, copy);
-      } else if (batch !== undefined) {
-        for (const row of batch) await conn.unsafe(sql, bindParams(row));
-      } else if (params === undefined || params.length === 0) {
-        await conn.unsafe(sql).simple();
-      } else {
-        await conn.unsafe(sql, bindParams(params));
-      }
+      await this.#statement(sql, async () => {
+        const conn = this.#conn();
+        if (copy !== undefined) {
+          await copyIn(conn, sql, copy);
+        } else if (batch !== undefined) {
+          for (const row of batch) await conn.unsafe(sql, bindParams(row));
+        } else if (params === undefined || params.length === 0) {
+          count = (await conn.unsafe(sql).simple()).count;
+        } else {
+          count = (await conn.unsafe(sql, bindParams(params))).count;
+        }
+      });
     } catch (e) {
-      throw mapPgError(e, this.url, sql);
+      const code = (e as { cause?: { code?: unknown } }).cause?.code;
+      if (expectChanges !== undefined && code === "23505") {
+        throw VersionConflictError.changed(sql, expectChanges, undefined, e);
+      }
+      throw e;
+    }
+    if (expectChanges !== undefined && count !== expectChanges) {
+      throw VersionConflictError.changed(sql, expectChanges, count ?? 0);
     }
   }
 
@@ -219,40 +292,45 @@ export class PostgresDriver implements Driver {
    * @throws {QueryError} When the server rejects it.
    */
   async query(sql: string, params?: readonly unknown[]): Promise<Row[]> {
-    try {
-      const rows = await this.#conn().unsafe(sql, bindParams(params));
-      return rows.map(plainRow);
-    } catch (e) {
-      throw mapPgError(e, this.url, sql);
-    }
+    const rows = await this.#statement(sql, () => this.#conn().unsafe(sql, bindParams(params)));
+    return rows.map(plainRow);
   }
 
   /**
-   * Runs `fn` in a transaction (`sql.begin`); a nested call uses a savepoint.
-   * While it runs, this driver's own `execute`/`query` also go through it.
+   * Runs `fn` in a transaction; a nested call uses a savepoint. While it
+   * runs, this driver's own `execute`/`query` also go through it (there is
+   * one session). `BEGIN` is sent without waiting for its reply, so it
+   * travels with the first statement.
    *
    * @param fn The work; its argument runs statements in the transaction.
    * @returns What `fn` returns, after COMMIT.
-   * @throws What `fn` throws, after ROLLBACK.
+   * @throws What `fn` throws, after ROLLBACK (none is sent when the session
+   *   is gone: the server rolled back already).
    */
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-    const outer = this.#tx;
-    const body = async (tx: postgres.TransactionSql<Record<string, unknown>>) => {
-      this.#tx = tx;
-      try {
-        return await fn(this);
-      } finally {
-        this.#tx = outer;
-      }
-    };
+    const depth = this.#depth;
+    const name = `strata_sp_${depth}`;
+    const [open, commit, rollback] = depth === 0
+      ? ["BEGIN", "COMMIT", "ROLLBACK"]
+      : [`SAVEPOINT ${name}`, `RELEASE SAVEPOINT ${name}`, `ROLLBACK TO SAVEPOINT ${name}`];
+    const opened = this.#conn().unsafe(open).simple();
+    opened.catch(() => {}); // awaited below; fn's first statement fails the same way
+    this.#depth++;
     try {
-      const result = outer === undefined
-        ? await this.#sql.begin(body)
-        : await outer.savepoint(body);
-      return result as T;
-    } catch (e) {
-      // fn's own errors (already mapped, or the caller's) pass through unchanged.
-      throw mapPgError(e, this.url, outer === undefined ? "BEGIN" : "SAVEPOINT");
+      let result: T;
+      try {
+        result = await fn(this);
+        await this.#statement(open, () => opened);
+        await this.#statement(commit, () => this.#conn().unsafe(commit).simple());
+      } catch (e) {
+        if (!this.#session.lost) {
+          await this.#busy(() => this.#sql.unsafe(rollback).simple()).then(() => {}, () => {});
+        }
+        throw e instanceof StrataError ? e : mapPgError(e, this.url, open);
+      }
+      return result;
+    } finally {
+      this.#depth--;
     }
   }
 
@@ -267,7 +345,7 @@ export class PostgresDriver implements Driver {
    */
   async lock(name: string, options: LockOptions): Promise<() => Promise<void>> {
     if (this.#locksHeld === 0) this.#session.lost = false;
-    const release = await advisoryLock(this, name, options);
+    const release = await advisoryLock(this, await lockKeys(this, name), options);
     this.#locksHeld++;
     let released = false;
     return async () => {
@@ -281,7 +359,10 @@ export class PostgresDriver implements Driver {
 
   /** Closes the connection (waits up to 5 s for running queries). */
   async close(): Promise<void> {
-    await this.#sql.end({ timeout: 5 });
+    await this.#busy(async () => {
+      await this.#watch?.close();
+      await this.#sql.end({ timeout: 5 });
+    });
   }
 }
 
@@ -312,10 +393,18 @@ export async function openPostgres(
   options: PostgresOptions = {},
 ): Promise<PostgresDriver> {
   const timeoutS = options.connectTimeoutS ?? urlConnectTimeout(url) ?? DEFAULT_CONNECT_TIMEOUT_S;
-  const connection: Record<string, string> = { application_name: "strata" };
+  const lockTimeoutMs = Math.max(0, Math.round(options.statementLockTimeoutMs ?? 5000));
+  const applicationName = options.applicationName ?? "strata";
+  const connection: Record<string, string> = {
+    application_name: applicationName,
+    lock_timeout: String(lockTimeoutMs),
+  };
   if (options.readOnly) connection.default_transaction_read_only = "on";
   const session = { lost: false };
+  const sockets = new PgSockets(timeoutS);
   const sql = postgres(url.url, {
+    // Undeclared in postgres.js's types, documented in its README.
+    ...({ socket: sockets.factory(url.host, url.port) } as object),
     host: url.host,
     port: url.port,
     username: url.user,
@@ -332,8 +421,6 @@ export async function openPostgres(
     },
     connection,
     types: { int8: INT8, json: JSON_TYPE, date: DATE_TYPE },
-    // postgres.js takes a socket factory, which its type declarations omit.
-    ...({ socket: openSocket } as unknown as Record<string, never>),
   }) as unknown as Sql;
   // postgres.js bounds only the wait for its first reply: when a server (or
   // a proxy in front of it) accepts the TCP connection and then closes it
@@ -353,45 +440,63 @@ export async function openPostgres(
       );
     }, timeoutS * 1000);
   });
-  const first = sql`SELECT 1`;
+  // The first query checks the login and, on PostgreSQL 14 and later (the
+  // setting is unknown before), has the server check every few seconds that
+  // this client is still there.
+  const first = sql.unsafe(
+    "SELECT pg_backend_pid() AS pid, CASE WHEN current_setting('server_version_num')::int >= 140000 " +
+      `THEN set_config('client_connection_check_interval', '${CLIENT_CHECK_MS}', false) END AS checks`,
+  );
   // When the deadline wins, ending the client rejects the query later: not unhandled.
   first.catch(() => {});
+  let pid: number;
   try {
-    await Promise.race([first, deadline]);
+    const [row] = await sockets.busy(() => Promise.race([first, deadline]));
+    pid = Number(row?.pid);
   } catch (e) {
     await sql.end({ timeout: 0 }).catch(() => {});
     throw mapPgError(e, url, undefined);
   } finally {
     clearTimeout(timer);
   }
-  return new PostgresDriver(url, sql, session);
+  const watch = lockTimeoutMs > 0
+    ? new LockWaitWatch({ url, pid, lockTimeoutMs, applicationName, open: monitorClient })
+    : undefined;
+  return new PostgresDriver(
+    url,
+    sql,
+    session,
+    watch === undefined ? { sockets } : {
+      watch,
+      sockets,
+    },
+  );
+}
+
+/** A second, small client for the lock-wait watch (same server and login). */
+function monitorClient(url: PostgresUrl, applicationName: string): Sql {
+  // Its sockets are never referenced: it only talks while the main session's
+  // statement (which is) runs.
+  const sockets = new PgSockets(5);
+  return postgres(url.url, {
+    // Undeclared in postgres.js's types, documented in its README.
+    ...({ socket: sockets.factory(url.host, url.port) } as object),
+    host: url.host,
+    port: url.port,
+    username: url.user,
+    ...(url.password === undefined ? {} : { password: url.password }),
+    database: url.database,
+    max: 1,
+    idle_timeout: 0,
+    connect_timeout: 5,
+    prepare: false,
+    onnotice: () => {},
+    connection: { application_name: applicationName.slice(0, 40) + " (lock watch)" },
+    types: { int8: INT8 },
+  }) as unknown as Sql;
 }
 
 const DEFAULT_CONNECT_TIMEOUT_S = 10;
-
-/**
- * Connects the session's socket with Nagle's algorithm off. postgres.js
- * leaves it on, so the small message that ends a COPY waits for the server's
- * delayed ACK of the data before it: about 40 ms for every `bulkInsert` chunk
- * (measured: 100 COPYs of 10,000 rows took 6.2 s, against 1.5 s for one).
- * A given `path` is a Unix-domain socket, as postgres.js derives it from a
- * host that names a directory.
- */
-function openSocket(
-  options: { host: string[]; port: number[]; path?: string | false },
-): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = options.path
-      ? connect(options.path)
-      : connect(options.port[0] ?? 5432, options.host[0] ?? "localhost");
-    socket.setNoDelay(true);
-    socket.once("error", reject);
-    socket.once("connect", () => {
-      socket.off("error", reject);
-      resolve(socket);
-    });
-  });
-}
 
 /** `?connect_timeout=N` in the URL, as libpq reads it; `undefined` when absent or not positive. */
 function urlConnectTimeout(url: PostgresUrl): number | undefined {

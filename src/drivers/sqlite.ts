@@ -6,9 +6,9 @@
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { dirname } from "node:path";
-import { ConnectionError, EXIT, QueryError } from "../errors.ts";
+import { ConnectionError, EXIT, QueryError, VersionConflictError } from "../errors.ts";
 import type { Driver, LockOptions, Queryable, Row, Statement } from "./driver.ts";
-import { lockFile } from "./_sqlite_lock.ts";
+import { lockFiles, sqliteLockPaths } from "./_sqlite_lock.ts";
 import { bind, convertRow } from "./_sqlite_values.ts";
 
 export { toSqliteParam } from "./_sqlite_values.ts";
@@ -27,11 +27,18 @@ export interface SqliteOptions {
    */
   create?: boolean;
   /**
-   * How long a statement waits for another connection's lock, in milliseconds.
+   * How long a statement waits for another connection's lock, in
+   * milliseconds (SQLite's busy timeout); `0` waits for ever.
    * @default {5000}
    */
   busyTimeoutMs?: number;
 }
+
+/** The longest busy timeout SQLite takes (a signed 32-bit count of ms, ~24 days): "for ever". */
+const FOREVER_MS = 2 ** 31 - 1;
+
+/** Prepared statements kept for `reuse` statements, per connection. */
+const REUSE_LIMIT = 32;
 
 /**
  * A live SQLite connection. Create one with {@linkcode openSqlite} (or
@@ -58,17 +65,39 @@ export class SqliteDriver implements Driver {
    * the transaction ends.
    */
   #batches = new Map<string, StatementSync>();
+  #busyMs: number;
+  #prepared = new Map<string, StatementSync>();
+  /** The journal mode to restore when the migration lock is released. */
+  #restoreJournal: string | undefined;
 
   /**
    * @param path Absolute file path, or `":memory:"`.
    * @param db The open connection.
-   * @param readOnly Whether `db` was opened read-only.
+   * @param options Whether `db` was opened read-only; its busy timeout, for messages.
    */
-  constructor(path: string, db: DatabaseSync, readOnly = false) {
+  constructor(
+    path: string,
+    db: DatabaseSync,
+    options: { readOnly?: boolean; busyMs?: number } = {},
+  ) {
     this.path = path;
     this.#db = db;
-    this.readOnly = readOnly;
+    this.readOnly = options.readOnly ?? false;
+    this.#busyMs = options.busyMs ?? 5000;
+    globalThis.addEventListener("unload", this.#onUnload);
   }
+
+  /**
+   * The process is ending (`Deno.exit`, e.g. after a migration that can
+   * never finish) with the connection open: roll back and close, so no
+   * journal is left beside the database.
+   */
+  #onUnload = (): void => {
+    try {
+      if (this.#db.isOpen && this.#db.isTransaction) this.#db.exec("ROLLBACK");
+    } catch { /* closing anyway */ }
+    void this.close();
+  };
 
   /**
    * Runs a statement. Without params the text may hold several statements;
@@ -79,9 +108,11 @@ export class SqliteDriver implements Driver {
    */
   // deno-lint-ignore require-await -- async so that errors reject rather than throw
   async execute(stmt: Statement): Promise<void> {
-    const { sql, params, batch } = stmt;
+    const { sql, params, batch, expectChanges } = stmt;
     this.#run(sql, () => {
-      if (batch !== undefined) {
+      if (expectChanges !== undefined) {
+        this.#checked(stmt, expectChanges);
+      } else if (batch !== undefined) {
         const prepared = this.#prepareBatch(sql);
         this.#db.exec("SAVEPOINT strata_batch");
         try {
@@ -94,7 +125,7 @@ export class SqliteDriver implements Driver {
       } else if (params === undefined || params.length === 0) {
         this.#db.exec(sql);
       } else {
-        this.#db.prepare(sql).run(...bind(params));
+        this.#statement(sql, stmt.reuse === true).run(...bind(params));
       }
     });
   }
@@ -107,6 +138,34 @@ export class SqliteDriver implements Driver {
         if (this.#batches.size >= 16) this.#batches.clear();
         this.#batches.set(sql, prepared);
       }
+    }
+    return prepared;
+  }
+
+  /** Runs a statement that must change `expected` rows (see `Statement.expectChanges`). */
+  #checked(stmt: Statement, expected: number): void {
+    let changes: number;
+    try {
+      changes = Number(
+        this.#statement(stmt.sql, stmt.reuse === true).run(...bind(stmt.params)).changes,
+      );
+    } catch (e) {
+      if (e instanceof Error && /UNIQUE constraint failed/i.test(e.message)) {
+        throw VersionConflictError.changed(stmt.sql, expected, undefined, e);
+      }
+      throw e;
+    }
+    if (changes !== expected) throw VersionConflictError.changed(stmt.sql, expected, changes);
+  }
+
+  /** A prepared statement; `reuse` ones are kept (a few dozen at most) and prepared once. */
+  #statement(sql: string, reuse: boolean): StatementSync {
+    if (!reuse) return this.#db.prepare(sql);
+    let prepared = this.#prepared.get(sql);
+    if (prepared === undefined) {
+      if (this.#prepared.size >= REUSE_LIMIT) this.#prepared.clear();
+      prepared = this.#db.prepare(sql);
+      this.#prepared.set(sql, prepared);
     }
     return prepared;
   }
@@ -241,23 +300,57 @@ export class SqliteDriver implements Driver {
   }
 
   /**
-   * Takes the migration lock: an OS lock on `<db>.strata-lock` (see
-   * `_sqlite_lock.ts` for why). A no-op for `:memory:`.
+   * Takes the migration lock: an OS lock on `<db>.strata-lock`, where `<db>`
+   * is the file itself with symbolic links resolved, so every name of one
+   * database takes the same lock (see `_sqlite_lock.ts` for the details). A
+   * no-op for `:memory:`.
+   *
+   * While it is held, a database in SQLite's default `delete` journal mode
+   * commits in `truncate` mode: the same durability, without creating and
+   * deleting the journal file at every commit (one per migration), which
+   * costs a directory update each time. Releasing the lock restores the mode
+   * (and so removes the empty journal file).
    *
    * @param _name Ignored: there is one lock per database file.
    * @param options Timeout and the wait callback.
    * @returns The function that releases the lock.
    * @throws {LockTimeoutError} When another process holds it for `timeoutMs`.
    */
-  lock(_name: string, options: LockOptions): Promise<() => Promise<void>> {
+  async lock(_name: string, options: LockOptions): Promise<() => Promise<void>> {
     // Everything that takes the lock writes: refuse before creating the lock file.
-    if (this.readOnly) return Promise.reject(this.#readOnlyError(undefined, EXIT.USAGE));
-    if (this.path === ":memory:") return Promise.resolve(() => Promise.resolve());
-    return lockFile(`${this.path}.strata-lock`, options);
+    if (this.readOnly) throw this.#readOnlyError(undefined, EXIT.USAGE);
+    if (this.path === ":memory:") return () => Promise.resolve();
+    const release = await lockFiles(sqliteLockPaths(this.path), options);
+    this.#fastJournal();
+    return async () => {
+      this.#restoreJournalMode();
+      await release();
+    };
+  }
+
+  #fastJournal(): void {
+    try {
+      const mode = this.#db.prepare("PRAGMA journal_mode").get()?.journal_mode;
+      if (mode !== "delete") return;
+      this.#db.prepare("PRAGMA journal_mode = TRUNCATE").get();
+      this.#restoreJournal = "DELETE";
+    } catch { /* a speed-up only: keep the mode the database has */ }
+  }
+
+  #restoreJournalMode(): void {
+    const mode = this.#restoreJournal;
+    this.#restoreJournal = undefined;
+    if (mode === undefined || !this.#db.isOpen || this.#db.isTransaction) return;
+    try {
+      this.#db.prepare(`PRAGMA journal_mode = ${mode}`).get();
+    } catch { /* an empty journal file left behind is harmless */ }
   }
 
   /** Closes the connection. */
   close(): Promise<void> {
+    globalThis.removeEventListener("unload", this.#onUnload);
+    this.#restoreJournalMode();
+    this.#prepared.clear();
     if (this.#db.isOpen) this.#db.close();
     return Promise.resolve();
   }
@@ -267,6 +360,40 @@ export class SqliteDriver implements Driver {
       return fn();
     } catch (e) {
       throw this.#mapError(sql, e);
+    }
+  }
+
+  /**
+   * Who holds the lock a statement gave up on. `BEGIN IMMEDIATE` waits only
+   * for a writer (another connection's write lock). Inside this connection's
+   * own write transaction nobody else can be writing, so what blocks a
+   * statement or the COMMIT is a reader: an open read transaction, which in
+   * SQLite's rollback-journal modes keeps a writer from committing. Outside a
+   * transaction a probe tells: `BEGIN IMMEDIATE` without waiting succeeds
+   * next to readers and fails next to a writer.
+   */
+  #lockHolder(sql: string): { text: string; hint: string } {
+    const writer = {
+      text: "another connection is writing (it holds the write lock)",
+      hint: "wait for the other writer to finish, or stop it",
+    };
+    const reader = {
+      text: "another connection has a read transaction open",
+      hint: "end the other connection's transaction (a long SELECT, or BEGIN without COMMIT)",
+    };
+    if (/^\s*BEGIN\b/i.test(sql)) return writer;
+    if (this.#db.isTransaction) return reader;
+    try {
+      this.#db.exec("PRAGMA busy_timeout = 0");
+      this.#db.exec("BEGIN IMMEDIATE");
+      this.#db.exec("ROLLBACK");
+      return reader;
+    } catch {
+      return writer;
+    } finally {
+      try {
+        this.#db.exec(`PRAGMA busy_timeout = ${this.#busyMs}`);
+      } catch { /* the connection is closing */ }
     }
   }
 
@@ -301,9 +428,12 @@ export class SqliteDriver implements Driver {
       });
     }
     if (/database is locked|database table is locked/i.test(message)) {
-      return new QueryError(sql, message, {
+      const holder = this.#lockHolder(sql);
+      const waited = this.#busyMs >= FOREVER_MS ? "" : ` for ${formatSeconds(this.#busyMs)}`;
+      return new QueryError(sql, `${message}: ${holder.text}${waited}`, {
         position,
-        hint: "another connection holds a write lock on the database",
+        hint: `${holder.hint}, or raise --statement-lock-timeout SECONDS ` +
+          "(STRATA_STATEMENT_LOCK_TIMEOUT; 0 waits for ever)",
         cause: e,
       });
     }
@@ -351,6 +481,11 @@ function summarize(violations: Violation[]): string {
   return parts.length > 3 ? `${parts.slice(0, 3).join(", ")}, …` : parts.join(", ");
 }
 
+/** `5 s`, `0.5 s`. */
+function formatSeconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(3))} s`;
+}
+
 /**
  * Opens a SQLite database with foreign keys on and a busy timeout.
  *
@@ -374,7 +509,8 @@ function summarize(violations: Violation[]): string {
 export function openSqlite(path: string, options: SqliteOptions = {}): SqliteDriver {
   const readOnly = options.readOnly ?? false;
   const create = options.create ?? true;
-  const busy = options.busyTimeoutMs ?? 5000;
+  const requested = options.busyTimeoutMs ?? 5000;
+  const busy = requested <= 0 ? FOREVER_MS : Math.min(Math.floor(requested), FOREVER_MS);
   if (path !== ":memory:") {
     const dir = dirname(path);
     if (statOrNull(dir)?.isDirectory !== true) {
@@ -406,7 +542,7 @@ export function openSqlite(path: string, options: SqliteOptions = {}): SqliteDri
       cause: e,
     });
   }
-  return new SqliteDriver(path, db, readOnly);
+  return new SqliteDriver(path, db, { readOnly, busyMs: busy });
 }
 
 /** `Deno.statSync` or `null` when missing (node:fs would cost ~18 ms of start-up, measured). */

@@ -3,12 +3,16 @@ import { sqliteEngine } from "../dialects/sqlite/mod.ts";
 import { openDriver } from "../drivers/mod.ts";
 import { appliedChecksums, type HistoryEntry, readHistory } from "./history.ts";
 
-const up = (revision: string, checksum: string | null): HistoryEntry => ({
+let id = 0;
+const entry = (revision: string, direction: string, checksum: string | null): HistoryEntry => ({
+  id: ++id,
   revision,
-  direction: "up",
+  direction,
   checksum,
+  appliedAt: "2026-12-03 10:00:00",
 });
-const down = (revision: string): HistoryEntry => ({ revision, direction: "down", checksum: null });
+const up = (revision: string, checksum: string | null) => entry(revision, "up", checksum);
+const down = (revision: string) => entry(revision, "down", null);
 
 Deno.test("appliedChecksums() keeps the latest up per revision and forgets a revision taken down", () => {
   const applied = appliedChecksums([

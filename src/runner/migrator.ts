@@ -15,15 +15,25 @@ import type { Engine } from "../dialects/engine.ts";
 import { type DialectName, engineByName, ENGINES } from "../dialects/registry.ts";
 import type { Driver, Queryable, Statement } from "../drivers/driver.ts";
 import { openDriver } from "../drivers/mod.ts";
+import type { MigrationModule } from "../changes/op.ts";
+import type { HistoryRecord } from "../dialects/dialect.ts";
 import { RevisionMap } from "../graph/revision_map.ts";
 import { historyRange, planDowngrade, planStamp, planUpgrade, type Step } from "../graph/plan.ts";
+import { appliedRevisions } from "../graph/applied.ts";
+import { applyVersionChange } from "../graph/version_rows.ts";
 import { discoverScripts } from "../script/discover.ts";
 import { checksumMatches } from "../script/checksum.ts";
 import type { Script } from "../script/script.ts";
-import { UsageError } from "../errors.ts";
+import { StrataError, UsageError, VersionConflictError } from "../errors.ts";
 import { createOwnTables } from "../apply/own_tables.ts";
-import { readVersionRows } from "./version_table.ts";
-import { appliedChecksums, readHistory } from "./history.ts";
+import { readVersionRows, tableExists } from "./version_table.ts";
+import { appliedChecksums, type HistoryEntry, readHistory } from "./history.ts";
+import { neverApplied } from "./history_checks.ts";
+import { type Finding, pendingReport } from "./checks.ts";
+
+export type { Finding } from "./checks.ts";
+import { conflictError, planToward, refuseOpenSteps } from "./replan.ts";
+import { stampRecords } from "./stamp_records.ts";
 import { type RevisionInfo, revisionInfo } from "./revision_info.ts";
 import { waitForDatabase, type WaitOptions, type WaitResult } from "./wait.ts";
 
@@ -63,6 +73,12 @@ export interface MigratorOptions {
   /** Overrides the URL's dialect (offline `--dialect`). */
   dialect?: DialectName;
   /**
+   * Who connects, as the database server lists sessions (PostgreSQL
+   * `application_name`), e.g. `strata 0.1.0 upgrade`.
+   * @default {"strata"}
+   */
+  applicationName?: string;
+  /**
    * Overrides the engine whose dialect and capabilities the run uses (tests,
    * or an engine not in the registry yet); the connection still opens through
    * the URL's engine. Wins over {@linkcode MigratorOptions.dialect}.
@@ -78,6 +94,12 @@ export interface PendingReport {
   current: string[];
   /** What `upgrade` to the target would apply, in order. */
   pending: RevisionInfo[];
+  /**
+   * Problems `upgrade` would not fix: several unmerged heads, a migration
+   * interrupted outside a transaction, a revision below the current ones
+   * that never ran.
+   */
+  findings: Finding[];
 }
 
 /** Options of {@linkcode Migrator.history}. */
@@ -200,10 +222,24 @@ export class Migrator {
    */
   async driver(): Promise<Driver> {
     if (!this.#driver) {
-      this.#driver = await openDriver(this.#url());
+      const { statementLockTimeoutMs } = this.config as Partial<Config>;
+      const { applicationName } = this.#options;
+      this.#driver = await openDriver(this.#url(), {
+        ...(statementLockTimeoutMs === undefined ? {} : { statementLockTimeoutMs }),
+        ...(applicationName === undefined ? {} : { applicationName }),
+      });
       this.#driver.onWarning = this.#options.onWarning;
     }
     return this.#driver;
+  }
+
+  /**
+   * The history table's entries, oldest first (none when it does not exist).
+   *
+   * @ignore Internal: used by `validate`, `pending` and the runner's checks.
+   */
+  async historyEntries(q?: Queryable): Promise<HistoryEntry[]> {
+    return await readHistory(q ?? await this.driver(), this.dialect, this.config.historyTable);
   }
 
   /**
@@ -250,17 +286,17 @@ export class Migrator {
   }
 
   /**
-   * What `upgrade` to `target` would apply, without applying it (reads the
-   * database, takes no lock).
+   * What `upgrade` to `target` would apply, without applying it, and what
+   * it would not fix (reads the database, takes no lock).
    *
-   * @param target A target (default `head`).
-   * @returns The version rows and the pending revisions in order.
+   * @param target A target (default: `head`, or every head as a finding
+   *   when there are several).
+   * @returns The version rows, the pending revisions in order and the findings.
    */
-  async pending(target = "head"): Promise<PendingReport> {
+  async pending(target?: string): Promise<PendingReport> {
     const map = await this.graph();
-    const current = await this.current();
-    const steps = planUpgrade(map, current, target);
-    return { current, pending: steps.map((s) => revisionInfo(map, s.revision)) };
+    const { current, pending, findings } = await pendingReport(this, target);
+    return { current, pending: pending.map((s) => revisionInfo(map, s.revision)), findings };
   }
 
   /**
@@ -297,7 +333,12 @@ export class Migrator {
   }
 
   /**
-   * Sets the version rows to `targets` without running migrations.
+   * Sets the version rows to `targets` without running migrations, and
+   * records it in the history in the same transaction: a `stamp` row for
+   * each revision it marks applied and an `unstamp` row for each it marks
+   * unapplied. A step that started outside a transaction and never finished
+   * gets one of the two as well, which closes it (README: Interrupted
+   * migrations).
    *
    * @param targets Revisions (or `heads`, `base`).
    * @param purge Delete all rows first (works even when rows are unknown).
@@ -305,22 +346,95 @@ export class Migrator {
    */
   async stamp(targets: string[], purge = false): Promise<string[]> {
     const map = await this.graph();
+    const byRevision = await this.#scriptMap();
     return await this.#locked(async (driver) => {
       const table = this.config.versionTable;
       const rows = purge ? [] : await this.current(driver);
       const change = planStamp(map, rows, targets, { purge });
+      const history = await this.historyEntries(driver);
+      const setup = await createOwnTables(this.dialect, this.config);
       await driver.transaction(async (tx) => {
-        for (const s of this.dialect.versionSql.create(table)) await tx.execute(s);
+        for (const s of setup) await tx.execute(s);
+        let before = rows;
         if (purge) {
-          const existing = await this.current(tx);
-          for (const s of this.dialect.versionSql.apply(table, { remove: existing, add: [] })) {
+          before = await this.current(tx);
+          for (const s of this.dialect.versionSql.apply(table, { remove: before, add: [] })) {
             await tx.execute(s);
           }
         }
         for (const s of this.dialect.versionSql.apply(table, change)) await tx.execute(s);
+        const after = applyVersionChange(purge ? [] : rows, change);
+        const records = stampRecords(map, byRevision, before, after, history);
+        const insert = await this.dialect.historySql.insert(this.config.historyTable, records);
+        for (const s of insert) await tx.execute(s);
       });
       return await this.current(driver);
     });
+  }
+
+  /**
+   * Accepts the current text of applied migrations whose files were edited on
+   * purpose (`strata validate --accept REV…`, as Flyway's `repair` realigns
+   * checksums): an `accept` history row with each file's checksum, after
+   * which `validate` compares against it.
+   *
+   * @param revisions Revision ids or unique prefixes.
+   * @returns The full revision ids accepted.
+   * @throws {GraphError} When a revision is unknown or a prefix ambiguous.
+   * @throws {UsageError} When a revision is not applied.
+   */
+  async accept(revisions: readonly string[]): Promise<string[]> {
+    const map = await this.graph();
+    const byRevision = await this.#scriptMap();
+    const ids = [...new Set(revisions.map((r) => map.resolvePrefix(r)))];
+    return await this.#locked(async (driver) => {
+      const applied = appliedRevisions(map, await this.current(driver));
+      const stray = ids.find((id) => !applied.has(id));
+      if (stray !== undefined) {
+        throw new UsageError(`Cannot accept "${stray}": it is not applied`, {
+          hint: "--accept records the checksum of an applied migration's file; " +
+            "a pending one is checked when it runs",
+        });
+      }
+      const records: HistoryRecord[] = ids.map((id) => ({
+        revision: id,
+        direction: "accept",
+        durationMs: null,
+        checksum: byRevision.get(id)?.checksum ?? null,
+      }));
+      const setup = await createOwnTables(this.dialect, this.config);
+      const insert = await this.dialect.historySql.insert(this.config.historyTable, records);
+      await driver.transaction(async (tx) => {
+        for (const s of [...setup, ...insert]) await tx.execute(s);
+      });
+      return ids;
+    });
+  }
+
+  /**
+   * Creates the version and history tables unless both exist (a run that
+   * finds them skips the transaction). A failure here says so: it comes
+   * before any migration, so no migration is named.
+   */
+  async #ensureOwnTables(driver: Driver): Promise<void> {
+    const { versionTable, historyTable } = this.config;
+    if (
+      await tableExists(driver, this.dialect, versionTable) &&
+      await tableExists(driver, this.dialect, historyTable)
+    ) return;
+    const setup = await createOwnTables(this.dialect, this.config);
+    try {
+      await driver.transaction(async (tx) => {
+        for (const s of setup) await tx.execute(s);
+      });
+    } catch (err) {
+      if (!(err instanceof StrataError)) throw err;
+      throw new StrataError(`Cannot create Strata's tables: ${err.message}`, {
+        hint: err.hint,
+        cause: err,
+        exitCode: err.exitCode,
+      });
+    }
   }
 
   async #locked<T>(fn: (driver: Driver) => Promise<T>): Promise<T> {
@@ -344,56 +458,82 @@ export class Migrator {
     return await this.#locked(async (driver) => {
       // Read the rows only once the lock is held: a process that waited finds
       // what the lock holder applied and plans only what is still pending.
-      const rows = await this.current(driver);
-      const steps = plan(map, rows);
-      await this.#warnEdited(driver);
+      let rows = await this.current(driver);
+      const history = await this.historyEntries(driver);
+      refuseOpenSteps(map, history);
+      let steps = plan(map, rows);
+      await this.#warnHistory(map, rows, history);
       if (steps.length === 0) return [];
       if (options.backup) this.#options.onBackup?.(await this.backup(driver));
+      // Where the plan ends: a re-plan after a conflict heads for the same rows.
+      const goal = steps.reduce((r, s) => applyVersionChange(r, s.version), rows);
       const byRevision = await this.#scriptMap();
-      const needed = [...new Set(steps.map((s) => s.revision))].map((r) => byRevision.get(r)!);
-      const [{ loadModules }, { commitError, runStep, stepFunction }] = await Promise.all([
+      const [{ loadModules }, { stepFunction }, { runLiveStep }] = await Promise.all([
         import("../script/load.ts"),
         import("../apply/step.ts"),
+        import("./live_step.ts"),
       ]);
-      const modules = await loadModules(needed);
-      // Refuse before the first step, not half-way, when one cannot run.
-      for (const step of steps) stepFunction(modules.get(step.revision)!, step);
-      const { versionTable, historyTable } = this.config;
-      const setup = await createOwnTables(this.dialect, this.config);
-      await driver.transaction(async (tx) => {
-        for (const s of setup) await tx.execute(s);
-      });
+      const modules = new Map<string, MigrationModule>();
+      const load = async (list: Step[]) => {
+        const needed = [...new Set(list.map((s) => s.revision))].filter((r) => !modules.has(r));
+        for (const [r, m] of await loadModules(needed.map((r) => byRevision.get(r)!))) {
+          modules.set(r, m);
+        }
+        // Refuse before the first step, not half-way, when one cannot run.
+        for (const step of list) stepFunction(modules.get(step.revision)!, step);
+      };
+      await load(steps);
+      await this.#ensureOwnTables(driver);
       // Without transactional DDL a migration cannot roll back as a whole, so
       // it runs statement by statement, as a `transactional = false` one does.
       const { transactionalDdl } = this.engine.capabilities;
+      const { versionTable, historyTable } = this.config;
       const applied: AppliedStep[] = [];
-      for (const step of steps) {
+      let replans = 0;
+      for (let i = 0; i < steps.length;) {
+        const step = steps[i]!;
         const script = byRevision.get(step.revision)!;
-        const module = modules.get(step.revision)!;
-        const startedAt = performance.now();
         const transactional = script.transactional && transactionalDdl;
-        const ctx = {
-          dialect: this.dialect,
-          versionTable,
-          isOffline: false,
-          transactional,
-          ...(this.#options.onWarning ? { onWarning: this.#options.onWarning } : {}),
-          history: { table: historyTable, checksum: script.checksum, startedAt },
-          ...(this.#options.onBulkProgress ? { onBulkProgress: this.#options.onBulkProgress } : {}),
-        };
-        if (transactional) {
-          await driver.transaction((tx) => runStep(module, step, { ...ctx, q: tx })).catch(
-            (e: unknown) => Promise.reject(commitError(e, step, module)),
-          );
-        } else {
-          await runStep(module, step, { ...ctx, q: driver });
+        let durationMs: number;
+        try {
+          durationMs = await runLiveStep(modules.get(step.revision)!, step, {
+            driver,
+            dialect: this.dialect,
+            tables: { versionTable, historyTable },
+            transactional,
+            checksum: script.checksum,
+            rowsBefore: rows,
+            ...(this.#options.onWarning ? { onWarning: this.#options.onWarning } : {}),
+            ...(this.#options.onBulkProgress
+              ? { onBulkProgress: this.#options.onBulkProgress }
+              : {}),
+          });
+        } catch (err) {
+          const now = err instanceof VersionConflictError || transactional
+            ? await this.current(driver).catch(() => rows)
+            : rows;
+          const moved = [...now].sort().join() !== [...rows].sort().join();
+          if (!(err instanceof VersionConflictError) && !moved) throw err;
+          // Another run moved the version rows: plan again from what it left,
+          // towards the same goal. A downgrade, or a run that keeps losing,
+          // stops instead.
+          if (step.direction === "down" || ++replans > map.size) {
+            throw conflictError(step, script.message, rows, now, err);
+          }
+          rows = now;
+          steps = planToward(map, rows, goal);
+          await load(steps);
+          i = 0;
+          continue;
         }
+        rows = applyVersionChange(rows, step.version);
+        i++;
         const done: AppliedStep = {
           revision: step.revision,
           direction: step.direction,
           parents: map.get(step.revision).downRevisions,
           message: script.message,
-          durationMs: performance.now() - startedAt,
+          durationMs,
         };
         applied.push(done);
         this.#options.onStep?.(done);
@@ -409,12 +549,10 @@ export class Migrator {
    * @param q A connection (default: the migrator's).
    * @returns One entry per edited revision.
    */
-  async editedMigrations(q?: Queryable): Promise<{ revision: string; path: string }[]> {
-    const history = await readHistory(
-      q ?? await this.driver(),
-      this.dialect,
-      this.config.historyTable,
-    );
+  async editedMigrations(
+    q?: Queryable | readonly HistoryEntry[],
+  ): Promise<{ revision: string; path: string }[]> {
+    const history = Array.isArray(q) ? q : await this.historyEntries(q as Queryable | undefined);
     const applied = appliedChecksums(history);
     if (applied.size === 0) return [];
     const byRevision = await this.#scriptMap();
@@ -429,9 +567,18 @@ export class Migrator {
     return edited;
   }
 
-  async #warnEdited(q: Queryable): Promise<void> {
+  async #warnHistory(
+    map: RevisionMap,
+    rows: readonly string[],
+    history: readonly HistoryEntry[],
+  ): Promise<void> {
     if (!this.#options.onWarning) return;
-    for (const e of await this.editedMigrations(q)) {
+    for (const id of neverApplied(map, rows, history) ?? []) {
+      this.#options.onWarning(
+        `revision ${id} is below the current revision but was never applied; run \`strata validate\``,
+      );
+    }
+    for (const e of await this.editedMigrations(history)) {
       this.#options.onWarning(
         `migration ${e.revision} (${e.path}) was edited after it was applied; run \`strata validate\``,
       );

@@ -54,23 +54,37 @@ export function createHistoryTable(qualified: string): Change {
 }
 
 /**
- * The change that records one step.
+ * The change that records one step (or several rows, e.g. a stamp's).
  *
  * @param qualified Table name.
- * @param record What happened; `durationMs` is `null` offline.
- * @returns A one-row `bulkInsert` change.
+ * @param records What happened; `durationMs` is `null` offline.
+ * @returns A `bulkInsert` change with one row per record.
  */
-export function recordHistory(qualified: string, record: HistoryRecord): Change {
+export function recordHistory(
+  qualified: string,
+  records: HistoryRecord | readonly HistoryRecord[],
+): Change {
+  const list: readonly HistoryRecord[] = Array.isArray(records) ? records : [records];
   return {
     kind: "bulkInsert",
     ...split(qualified),
-    rows: [{
-      revision: record.revision,
-      direction: record.direction,
-      duration_ms: record.durationMs === null ? null : Math.round(record.durationMs),
-      checksum: record.checksum,
-      strata_version: VERSION,
-    }],
+    rows: list.map(historyRow),
+  };
+}
+
+/**
+ * The columns of one history row, as `recordHistory` writes them.
+ *
+ * @param record What happened.
+ * @returns Column name → value.
+ */
+export function historyRow(record: HistoryRecord): Record<string, unknown> {
+  return {
+    revision: record.revision,
+    direction: record.direction,
+    duration_ms: record.durationMs === null ? null : Math.round(record.durationMs),
+    checksum: record.checksum,
+    strata_version: VERSION,
   };
 }
 
@@ -96,17 +110,22 @@ const OWN_TABLE_CONTEXT: RenderContext = {
  * const sql = historySql(() => Promise.resolve([]));
  * assert.equal(
  *   sql.select("audit.strata_history").sql,
- *   "SELECT revision, direction, checksum FROM audit.strata_history ORDER BY id",
+ *   "SELECT id, revision, direction, checksum, applied_at FROM audit.strata_history ORDER BY id",
  * );
  * ```
  */
 export function historySql(render: Dialect["render"]): HistorySql {
   return {
     create: (table) => render(createHistoryTable(table), OWN_TABLE_CONTEXT),
-    insert: (table, record) => render(recordHistory(table, record), OWN_TABLE_CONTEXT),
+    insert: async (table, records) => {
+      if (Array.isArray(records) && records.length === 0) return [];
+      return await render(recordHistory(table, records), OWN_TABLE_CONTEXT);
+    },
     select(table): Statement {
       const name = table.split(".").map(quoteIdent).join(".");
-      return { sql: `SELECT revision, direction, checksum FROM ${name} ORDER BY id` };
+      return {
+        sql: `SELECT id, revision, direction, checksum, applied_at FROM ${name} ORDER BY id`,
+      };
     },
   };
 }

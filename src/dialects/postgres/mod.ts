@@ -44,7 +44,8 @@ import {
   POSTGRES_URL_PARTS,
   postgresHasPassword,
 } from "./url.ts";
-import { postgresVersionSql } from "./version.ts";
+import { postgresVersionSql, recordStep } from "./version.ts";
+import { INVALID_INDEXES } from "./invalid_index.ts";
 
 /** PostgreSQL holds nothing back between changes: every change renders on its own. */
 const SESSION: RenderSession = {
@@ -60,6 +61,8 @@ const dialect: Dialect = {
   session: () => SESSION,
   versionSql: postgresVersionSql,
   historySql: historySql(render),
+  recordStep,
+  invalidIndexes: INVALID_INDEXES,
   script: { preamble: [], begin: "BEGIN", commit: "COMMIT" },
   introspect,
   quoteIdent,
@@ -94,10 +97,15 @@ export const postgresEngine: Engine<"postgres"> = {
   guessUrl: () => undefined,
   initExample: "postgres://USER@HOST:5432/DBNAME   (a password: USER:PASSWORD@HOST)",
   urlParts: POSTGRES_URL_PARTS,
-  async openDriver(url, { readOnly, connectTimeoutS }) {
+  async openDriver(url, { readOnly, connectTimeoutS, statementLockTimeoutMs, applicationName }) {
     const pg = asPostgresUrl(url);
     const { openPostgres } = await import("../../drivers/postgres.ts");
-    return await openPostgres(pg, { readOnly, ...(connectTimeoutS ? { connectTimeoutS } : {}) });
+    return await openPostgres(pg, {
+      readOnly,
+      ...(connectTimeoutS ? { connectTimeoutS } : {}),
+      ...(statementLockTimeoutMs === undefined ? {} : { statementLockTimeoutMs }),
+      ...(applicationName === undefined ? {} : { applicationName }),
+    });
   },
   dialect,
   capabilities: {

@@ -11,6 +11,7 @@ import { checkConcurrently } from "../_common/concurrently.ts";
 import { qualify, quoteIdent } from "../_common/quote.ts";
 import type { RenderContext } from "../dialect.ts";
 import { renderDefault } from "./defaults.ts";
+import { invalidIndexGuard } from "./invalid_index.ts";
 import { pgString } from "./literal.ts";
 import { renderBulkInsert, renderExecute } from "./render_data.ts";
 import { renderEnumValueChange } from "./render_enum.ts";
@@ -57,19 +58,43 @@ function renderAlterColumn(c: ChangeOf<"alterColumn">): Statement[] {
   return out.map((sql) => ({ sql }));
 }
 
+/**
+ * A concurrent build runs outside a transaction, so a rerun after an
+ * interruption must not trip over what the first attempt left: `IF NOT
+ * EXISTS`, after a guard that stops at an INVALID index of that name
+ * (`./invalid_index.ts`).
+ */
 function renderCreateIndex(c: ChangeOf<"createIndex">, ctx: RenderContext): Statement[] {
   if (c.concurrently) checkConcurrently("createIndex", c.name, ctx);
-  let sql = `CREATE ${c.unique ? "UNIQUE " : ""}INDEX ${c.concurrently ? "CONCURRENTLY " : ""}`;
+  let sql = `CREATE ${c.unique ? "UNIQUE " : ""}INDEX ${
+    c.concurrently ? "CONCURRENTLY IF NOT EXISTS " : ""
+  }`;
   sql += `${quoteIdent(c.name)} ON ${qualify(c.table, c.schema)} ${identList(c.columns)}`;
   if (c.where !== undefined) sql += ` WHERE ${c.where}`;
-  return [{ sql }];
+  return c.concurrently
+    ? [invalidIndexGuard(c.name, c.schema), ...withoutLockTimeout({ sql })]
+    : [{ sql }];
 }
 
 function renderDropIndex(c: ChangeOf<"dropIndex">, ctx: RenderContext): Statement[] {
   // `concurrently` is an op.dropIndex option; read it if the recorder kept it.
   const concurrently = (c as { concurrently?: unknown }).concurrently === true;
   if (concurrently) checkConcurrently("dropIndex", c.name, ctx);
-  return [{ sql: `DROP INDEX ${concurrently ? "CONCURRENTLY " : ""}${qualify(c.name, c.schema)}` }];
+  const sql = `DROP INDEX ${concurrently ? "CONCURRENTLY IF EXISTS " : ""}${
+    qualify(c.name, c.schema)
+  }`;
+  return concurrently ? withoutLockTimeout({ sql }) : [{ sql }];
+}
+
+/**
+ * A concurrent index build or drop waits for every older transaction to end,
+ * but blocks no one while it waits (it takes SHARE UPDATE EXCLUSIVE, not
+ * ACCESS EXCLUSIVE), so the session's `lock_timeout` would only make it fail
+ * behind a long report query: lift it for the statement. `RESET` returns to
+ * the session's own setting (Strata's `--statement-lock-timeout`).
+ */
+function withoutLockTimeout(stmt: Statement): Statement[] {
+  return [{ sql: "SET lock_timeout = 0" }, stmt, { sql: "RESET lock_timeout" }];
 }
 
 function renderChange(change: Change, ctx: RenderContext): Statement[] {

@@ -1,3 +1,4 @@
+import { invalidIndexGuard } from "./invalid_index.ts";
 import { deepStrictEqual as assertEquals } from "node:assert";
 import type { Change, ColumnDef } from "../../changes/change.ts";
 import { StrataError } from "../../errors.ts";
@@ -216,7 +217,7 @@ Deno.test("render() passes execute through with its params", async () => {
   assertEquals(await render(bare, testCtx()), [{ sql: "VACUUM" }]);
 });
 
-Deno.test("render() writes CREATE INDEX CONCURRENTLY when the migration is not transactional", async () => {
+Deno.test("render() writes CREATE INDEX CONCURRENTLY IF NOT EXISTS, after the INVALID-index guard, when the migration is not transactional", async () => {
   const change: Change = {
     kind: "createIndex",
     name: "ix",
@@ -226,7 +227,10 @@ Deno.test("render() writes CREATE INDEX CONCURRENTLY when the migration is not t
     concurrently: true,
   };
   assertEquals((await render(change, testCtx(false))).map((s) => s.sql), [
-    "CREATE INDEX CONCURRENTLY ix ON t (a)",
+    invalidIndexGuard("ix").sql,
+    "SET lock_timeout = 0",
+    "CREATE INDEX CONCURRENTLY IF NOT EXISTS ix ON t (a)",
+    "RESET lock_timeout",
   ]);
 });
 
@@ -247,7 +251,11 @@ Deno.test("render() rejects concurrently: true in a transactional migration", as
   assertEquals(err.hint, "export const transactional = false");
   const drop = { kind: "dropIndex", name: "ix", concurrently: true } as Change;
   await rejectsWith(() => render(drop, testCtx(true)), StrataError);
-  assertEquals((await render(drop, testCtx(false)))[0]?.sql, "DROP INDEX CONCURRENTLY ix");
+  assertEquals((await render(drop, testCtx(false))).map((s) => s.sql), [
+    "SET lock_timeout = 0",
+    "DROP INDEX CONCURRENTLY IF EXISTS ix",
+    "RESET lock_timeout",
+  ]);
 });
 
 Deno.test("render() rejects an implausible column type", async () => {

@@ -6,7 +6,9 @@
  */
 import type { Statement } from "../../drivers/driver.ts";
 import { qualify, quoteIdent } from "../_common/quote.ts";
-import type { VersionSql } from "../dialect.ts";
+import { historyRow } from "../_common/history.ts";
+import { pgString } from "./literal.ts";
+import type { HistoryRecord, OwnTables, VersionSql } from "../dialect.ts";
 import type { VersionChange } from "../../graph/version_rows.ts";
 
 /**
@@ -39,7 +41,8 @@ function create(table: string): Statement[] {
 
 /**
  * The statements for one step: an UPDATE when exactly one row becomes one
- * row, otherwise a DELETE per removed row and an INSERT per added row.
+ * row, otherwise a DELETE per removed row and an INSERT per added row. Each
+ * must change exactly one row (`expectChanges`), which live runs check.
  *
  * @param table The version table.
  * @param change Rows to remove and add.
@@ -49,13 +52,92 @@ function apply(table: string, change: VersionChange): Statement[] {
   const t = parseTable(table).sql;
   const [from] = change.remove;
   const [to] = change.add;
+  const checked = { expectChanges: 1, reuse: true };
   if (change.remove.length === 1 && change.add.length === 1) {
-    return [{ sql: `UPDATE ${t} SET version_num = $1 WHERE version_num = $2`, params: [to, from] }];
+    return [{
+      sql: `UPDATE ${t} SET version_num = $1 WHERE version_num = $2`,
+      params: [to, from],
+      ...checked,
+    }];
   }
   return [
-    ...change.remove.map((v) => ({ sql: `DELETE FROM ${t} WHERE version_num = $1`, params: [v] })),
-    ...change.add.map((v) => ({ sql: `INSERT INTO ${t} (version_num) VALUES ($1)`, params: [v] })),
+    ...change.remove.map((v) => ({
+      sql: `DELETE FROM ${t} WHERE version_num = $1`,
+      params: [v],
+      ...checked,
+    })),
+    ...change.add.map((v) => ({
+      sql: `INSERT INTO ${t} (version_num) VALUES ($1)`,
+      params: [v],
+      ...checked,
+    })),
   ];
+}
+
+/**
+ * One statement for a live step's bookkeeping: the version rows to remove
+ * and add, and the history row, which is inserted only when exactly the
+ * planned rows were removed and added. So the statement changes one row when
+ * the version table was as planned and none otherwise (`expectChanges: 1`),
+ * and the step's transaction then rolls back.
+ *
+ * The values are written as literals (revision ids, a checksum, Strata's
+ * version: all quoted by {@linkcode pgString}), so it goes out as one simple
+ * query: one round trip. A statement with parameters costs two with
+ * postgres.js unprepared (it asks the server for the parameter types first),
+ * and the UPDATE plus the INSERT it replaces cost four.
+ *
+ * Concurrency: a DELETE of a row another transaction is changing waits for
+ * that transaction and then finds the row gone; an INSERT of a row another
+ * transaction inserts waits and then does nothing (`ON CONFLICT DO NOTHING`).
+ * Either way the count is off and the step rolls back.
+ *
+ * @param tables The version and history tables.
+ * @param change Rows to remove and add.
+ * @param record The history row.
+ * @returns One statement.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { recordStep } from "./version.ts";
+ * const [s] = recordStep(
+ *   { versionTable: "strata_version", historyTable: "strata_history" },
+ *   { remove: ["a1"], add: ["b2"] },
+ *   { revision: "b2", direction: "up", durationMs: 3, checksum: null },
+ * );
+ * assert.match(s!.sql, /DELETE FROM strata_version WHERE version_num IN \('a1'\)/);
+ * assert.equal(s!.expectChanges, 1);
+ * ```
+ */
+export function recordStep(
+  tables: OwnTables,
+  change: VersionChange,
+  record: HistoryRecord,
+): Statement[] {
+  const v = parseTable(tables.versionTable).sql;
+  const h = tables.historyTable.split(".").map(quoteIdent).join(".");
+  const row = historyRow(record);
+  const text = (x: unknown) => (x === null || x === undefined ? "NULL" : pgString(String(x)));
+  const list = (ids: readonly string[]) => ids.map((id) => pgString(id)).join(", ");
+  const removed = change.remove.length === 0
+    ? "SELECT 1 WHERE false"
+    : `DELETE FROM ${v} WHERE version_num IN (${list(change.remove)}) RETURNING 1`;
+  const added = change.add.length === 0
+    ? "SELECT 1 WHERE false"
+    : `INSERT INTO ${v} (version_num) VALUES ${
+      change.add.map((id) => `(${pgString(id)})`).join(", ")
+    } ON CONFLICT DO NOTHING RETURNING 1`;
+  const duration = row.duration_ms === null ? "NULL" : String(Number(row.duration_ms));
+  return [{
+    sql: `WITH removed AS (${removed}), added AS (${added}) ` +
+      `INSERT INTO ${h} (revision, direction, duration_ms, checksum, strata_version) ` +
+      `SELECT ${text(row.revision)}, ${text(row.direction)}, ${duration}, ${text(row.checksum)}, ` +
+      `${text(row.strata_version)} ` +
+      `WHERE (SELECT count(*) FROM removed) = ${change.remove.length} ` +
+      `AND (SELECT count(*) FROM added) = ${change.add.length}`,
+    expectChanges: 1,
+  }];
 }
 
 /**

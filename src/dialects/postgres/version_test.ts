@@ -15,13 +15,14 @@ Deno.test("versionSql.create() writes the Alembic-shaped table, schema-qualified
 });
 
 Deno.test("versionSql.apply() updates one-to-one, else deletes and inserts", () => {
+  const checked = { expectChanges: 1, reuse: true };
   assertEquals(v.apply("t", { remove: ["a"], add: ["b"] }), [
-    { sql: "UPDATE t SET version_num = $1 WHERE version_num = $2", params: ["b", "a"] },
+    { sql: "UPDATE t SET version_num = $1 WHERE version_num = $2", params: ["b", "a"], ...checked },
   ]);
   assertEquals(v.apply("t", { remove: ["a", "b"], add: ["m"] }), [
-    { sql: "DELETE FROM t WHERE version_num = $1", params: ["a"] },
-    { sql: "DELETE FROM t WHERE version_num = $1", params: ["b"] },
-    { sql: "INSERT INTO t (version_num) VALUES ($1)", params: ["m"] },
+    { sql: "DELETE FROM t WHERE version_num = $1", params: ["a"], ...checked },
+    { sql: "DELETE FROM t WHERE version_num = $1", params: ["b"], ...checked },
+    { sql: "INSERT INTO t (version_num) VALUES ($1)", params: ["m"], ...checked },
   ]);
   assertEquals(v.apply("t", { remove: [], add: [] }), []);
 });

@@ -106,6 +106,8 @@ Deno.test("sqliteVersionSql moves, merges and reads version rows", async () => {
     assert.deepEqual(step, [{
       sql: "UPDATE strata_version SET version_num = ? WHERE version_num = ?",
       params: ["d", "c"],
+      expectChanges: 1,
+      reuse: true,
     }]);
     await run(step);
     assert.deepEqual(await read(), ["d"]);

@@ -37,7 +37,7 @@ import {
   parseSqliteUrl,
   SQLITE_URL_EXAMPLES,
 } from "./url.ts";
-import { sqliteVersionSql } from "./version.ts";
+import { recordStep, sqliteVersionSql } from "./version.ts";
 
 const dialect: Dialect = {
   name: "sqlite",
@@ -45,6 +45,7 @@ const dialect: Dialect = {
   session: () => new SqliteSession(),
   versionSql: sqliteVersionSql,
   historySql: historySql(renderSqlite),
+  recordStep,
   script: { preamble: ["PRAGMA foreign_keys = OFF"], begin: "BEGIN", commit: "COMMIT" },
   introspect,
   quoteIdent,
@@ -78,11 +79,15 @@ export const sqliteEngine: Engine<"sqlite"> = {
   guessUrl: guessSqliteUrl,
   initExample: "sqlite:app.db",
   urlParts: undefined,
-  async openDriver(url, { readOnly }) {
+  async openDriver(url, { readOnly, statementLockTimeoutMs }) {
     const { path, mode } = asSqliteUrl(url);
     const { openSqlite } = await import("../../drivers/sqlite.ts");
     // The URL's mode=ro/rw: read-only, or an existing file only.
-    return openSqlite(path, { readOnly: readOnly || mode === "ro", create: mode === "rwc" });
+    return openSqlite(path, {
+      readOnly: readOnly || mode === "ro",
+      create: mode === "rwc",
+      ...(statementLockTimeoutMs === undefined ? {} : { busyTimeoutMs: statementLockTimeoutMs }),
+    });
   },
   dialect,
   capabilities: {

@@ -4,10 +4,11 @@
  *
  * @module
  */
-import type { VersionSql } from "../dialect.ts";
+import type { HistoryRecord, OwnTables, VersionSql } from "../dialect.ts";
 import type { VersionChange } from "../../graph/version_rows.ts";
 import type { Statement } from "../../drivers/driver.ts";
 import { quoteIdent } from "../_common/quote.ts";
+import { historyRow } from "../_common/history.ts";
 
 /**
  * Version-table statements for SQLite. Values are bound (`?`); the offline
@@ -33,17 +34,25 @@ export const sqliteVersionSql: VersionSql = {
     const t = quoteIdent(table);
     const [from] = change.remove;
     const [to] = change.add;
+    // Each must change exactly one row; live runs check (`expectChanges`).
+    const checked = { expectChanges: 1, reuse: true };
     if (change.remove.length === 1 && change.add.length === 1 && from !== undefined && to) {
-      return [{ sql: `UPDATE ${t} SET version_num = ? WHERE version_num = ?`, params: [to, from] }];
+      return [{
+        sql: `UPDATE ${t} SET version_num = ? WHERE version_num = ?`,
+        params: [to, from],
+        ...checked,
+      }];
     }
     return [
       ...change.remove.map((v) => ({
         sql: `DELETE FROM ${t} WHERE version_num = ?`,
         params: [v],
+        ...checked,
       })),
       ...change.add.map((v) => ({
         sql: `INSERT INTO ${t} (version_num) VALUES (?)`,
         params: [v],
+        ...checked,
       })),
     ];
   },
@@ -57,3 +66,31 @@ export const sqliteVersionSql: VersionSql = {
     return `SELECT version_num FROM ${quoteIdent(table)} ORDER BY version_num`;
   },
 };
+
+/**
+ * A live step's bookkeeping on SQLite: the checked version-row statements
+ * and one parameterized INSERT of the history row, each prepared once per
+ * connection (`reuse`). (The history insert that `historySql.insert`
+ * renders is a one-row `bulkInsert` batch, with a savepoint around it.)
+ *
+ * @param tables The version and history tables.
+ * @param change Rows to remove and add.
+ * @param record The history row.
+ * @returns The statements.
+ */
+export function recordStep(
+  tables: OwnTables,
+  change: VersionChange,
+  record: HistoryRecord,
+): Statement[] {
+  const row = historyRow(record);
+  return [
+    ...sqliteVersionSql.apply(tables.versionTable, change),
+    {
+      sql: `INSERT INTO ${quoteIdent(tables.historyTable)} ` +
+        "(revision, direction, duration_ms, checksum, strata_version) VALUES (?, ?, ?, ?, ?)",
+      params: [row.revision, row.direction, row.duration_ms, row.checksum, row.strata_version],
+      reuse: true,
+    },
+  ];
+}
