@@ -9,9 +9,9 @@
  * @module
  */
 import type { Config } from "../config/resolve.ts";
-import { type DatabaseUrl, parseDatabaseUrl } from "../config/url.ts";
+import type { DatabaseUrl } from "../config/url.ts";
 import type { Dialect } from "../dialects/dialect.ts";
-import { getDialect } from "../dialects/registry.ts";
+import { engineByName } from "../dialects/registry.ts";
 import type { Driver } from "../drivers/driver.ts";
 import { openDriver } from "../drivers/mod.ts";
 import { StrataError, UsageError } from "../errors.ts";
@@ -69,12 +69,14 @@ export class AutogenSession {
     if (dev === undefined) {
       return new AutogenSession(new Migrator(config), false, () => Promise.resolve());
     }
-    if (dev.dialect === "sqlite" && dev.path !== ":memory:") {
-      throw new UsageError("--dev-url for SQLite must be sqlite::memory:", {
+    const engine = engineByName(dev.dialect);
+    const dialect = engine.dialect;
+    const { scratch } = dialect.autogen;
+    if (scratch.kind === "memory" && !scratch.isMemory(dev)) {
+      throw new UsageError(`--dev-url for ${engine.title} must be ${scratch.url}`, {
         hint: "Strata replays the migrations into a fresh in-memory database",
       });
     }
-    const dialect = getDialect(dev.dialect);
     const devDatabase = dialect.autogen.devDatabase;
     if (devDatabase === undefined) {
       const migrator = new Migrator({ ...config, url: dev });
@@ -108,7 +110,7 @@ export class AutogenSession {
           cause: e,
         });
       }
-      migrator = new Migrator({ ...config, url: withDatabase(dev, name) });
+      migrator = new Migrator({ ...config, url: devDatabase.urlFor(dev, name) });
       const session = new AutogenSession(migrator, true, cleanup);
       await session.#replay();
       return session;
@@ -166,12 +168,4 @@ export class AutogenSession {
     await this.#cleanup();
     await this.migrator.close();
   }
-}
-
-/** The same server URL naming another database. */
-function withDatabase(url: DatabaseUrl, database: string): DatabaseUrl {
-  if (url.dialect !== "postgres") throw new Error("a scratch database needs a server URL");
-  const u = new URL(url.url);
-  u.pathname = `/${encodeURIComponent(database)}`;
-  return parseDatabaseUrl(u.toString(), Deno.cwd());
 }

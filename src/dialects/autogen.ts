@@ -10,10 +10,12 @@
  */
 import type { Statement } from "../drivers/driver.ts";
 import type { Schema } from "../schema/model.ts";
+import type { DatabaseUrl } from "./database_url.ts";
 
 /**
  * Where a scratch copy of a schema can be built and thrown away:
- * `memory`: every connection to `url` is a new, empty database (SQLite);
+ * `memory`: every connection to `url` is a new, empty database (SQLite), and
+ * `isMemory` tells whether a URL names such a database (a `--dev-url` must);
  * `schema`: inside a transaction that is always rolled back, the `enter`
  * statements make unqualified DDL land in a private scratch schema, and
  * `nameQuery` reads that schema's name back (one row with a `name` column,
@@ -21,7 +23,11 @@ import type { Schema } from "../schema/model.ts";
  * transactional).
  */
 export type ScratchSpace =
-  | { readonly kind: "memory"; readonly url: string }
+  | {
+    readonly kind: "memory";
+    readonly url: string;
+    isMemory(url: DatabaseUrl): boolean;
+  }
   | { readonly kind: "schema"; readonly enter: readonly Statement[]; readonly nameQuery: string };
 
 /** A dialect's support for autogenerate, `check` and `schema dump`. */
@@ -35,6 +41,8 @@ export interface AutogenSupport {
   readonly devDatabase?: {
     create(name: string): Statement[];
     drop(name: string): Statement[];
+    /** `url` with its database replaced by `name` (same server and login). */
+    urlFor(url: DatabaseUrl, name: string): DatabaseUrl;
   };
   /**
    * The name the database gives an unnamed unique constraint or foreign key

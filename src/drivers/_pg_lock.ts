@@ -19,24 +19,15 @@
  */
 import type { LockOptions, Queryable } from "./driver.ts";
 import { pollLock } from "./_poll_lock.ts";
+import {
+  ADVISORY_HOLDER,
+  ADVISORY_TRY,
+  ADVISORY_UNLOCK,
+  TABLE_SCHEMA,
+} from "../dialects/postgres/session_sql.ts";
 
 /** How often a waiter retries. */
 const POLL_MS = 200;
-
-const TRY_SQL = "SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok";
-/** The schema a bare table name resolves to, or would be created in. */
-const SCHEMA_SQL = `SELECT COALESCE(
-  (SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-   WHERE c.oid = to_regclass(quote_ident($1))),
-  current_schema()) AS schema`;
-const UNLOCK_SQL = "SELECT pg_advisory_unlock(hashtextextended($1, 0)) AS ok";
-/** A bigint key shows in pg_locks as classid (high 32 bits), objid (low), objsubid 1. */
-const HOLDER_SQL = `SELECT a.pid, a.application_name, a.client_addr::text AS addr
-FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
-  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-  AND ((l.classid::int8 << 32) | l.objid::int8) = hashtextextended($1, 0)
-LIMIT 1`;
 
 /**
  * The names to lock for a version table, in order: the name as configured,
@@ -48,7 +39,7 @@ LIMIT 1`;
  */
 export async function lockKeys(q: Queryable, name: string): Promise<string[]> {
   if (name.includes(".")) return [name];
-  const schema = (await q.query(SCHEMA_SQL, [name]))[0]?.schema;
+  const schema = (await q.query(TABLE_SCHEMA, [name]))[0]?.schema;
   return typeof schema === "string" && schema !== "" ? [name, `${schema}.${name}`] : [name];
 }
 
@@ -71,12 +62,12 @@ export async function advisoryLock(
   let waited = false;
   const taken: string[] = [];
   const release = async () => {
-    for (const name of taken.splice(0).reverse()) await q.query(UNLOCK_SQL, [name]);
+    for (const name of taken.splice(0).reverse()) await q.query(ADVISORY_UNLOCK, [name]);
   };
   try {
     for (const name of names) {
       await pollLock({
-        tryLock: async () => Boolean((await q.query(TRY_SQL, [name]))[0]?.ok),
+        tryLock: async () => Boolean((await q.query(ADVISORY_TRY, [name]))[0]?.ok),
         holder: () => describeHolder(q, name),
         label: names.at(-1) ?? name,
         someone: "another session",
@@ -106,7 +97,7 @@ export async function advisoryLock(
 
 async function describeHolder(q: Queryable, name: string): Promise<string | undefined> {
   try {
-    const row = (await q.query(HOLDER_SQL, [name]))[0];
+    const row = (await q.query(ADVISORY_HOLDER, [name]))[0];
     if (row === undefined) return undefined;
     const app = row.application_name ? ` (${row.application_name})` : "";
     const from = row.addr ? ` from ${row.addr}` : "";

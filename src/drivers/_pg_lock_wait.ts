@@ -17,19 +17,10 @@
 import type postgres from "npm:postgres@3.4.9";
 import type { DatabaseUrl } from "../config/url.ts";
 import { QueryError } from "../errors.ts";
+import { LOCK_WAIT } from "../dialects/postgres/session_sql.ts";
 
 type PostgresUrl = Extract<DatabaseUrl, { dialect: "postgres" }>;
 type Sql = postgres.Sql<Record<string, unknown>>;
-
-/** What Strata's session waits for, and who holds it. */
-const WAIT_SQL = `SELECT w.locktype, w.mode, w.relation::regclass::text AS relation,
-  b.pid, b.application_name, b.state, b.query
-FROM pg_locks w
-CROSS JOIN LATERAL unnest(pg_blocking_pids($1)) AS bp(pid)
-JOIN pg_stat_activity b ON b.pid = bp.pid
-WHERE w.pid = $1 AND NOT w.granted
-ORDER BY b.pid
-LIMIT 3`;
 
 /** One look: the lock waited for and the sessions holding it. */
 interface Sample {
@@ -134,7 +125,7 @@ export class LockWaitWatch {
   async #look(): Promise<Sample | undefined> {
     try {
       this.#client ??= this.#options.open(this.#options.url, this.#options.applicationName);
-      const rows = await this.#client.unsafe(WAIT_SQL, [this.#options.pid]);
+      const rows = await this.#client.unsafe(LOCK_WAIT, [this.#options.pid]);
       const first = rows[0];
       if (first === undefined) return undefined;
       const mode = String(first.mode);

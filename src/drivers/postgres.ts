@@ -28,6 +28,13 @@ import { advisoryLock, lockKeys } from "./_pg_lock.ts";
 import { displayPgUrl, mapPgError } from "./_pg_errors.ts";
 import { LockWaitWatch } from "./_pg_lock_wait.ts";
 import { PgSockets } from "./_pg_socket.ts";
+import {
+  BEGIN,
+  COMMIT,
+  ROLLBACK,
+  savepointSql,
+  sessionStartSql,
+} from "../dialects/postgres/session_sql.ts";
 import { ConnectionError, StrataError, VersionConflictError } from "../errors.ts";
 
 /** A parsed PostgreSQL URL. */
@@ -310,9 +317,10 @@ export class PostgresDriver implements Driver {
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     const depth = this.#depth;
     const name = `strata_sp_${depth}`;
+    const sp = savepointSql(name);
     const [open, commit, rollback] = depth === 0
-      ? ["BEGIN", "COMMIT", "ROLLBACK"]
-      : [`SAVEPOINT ${name}`, `RELEASE SAVEPOINT ${name}`, `ROLLBACK TO SAVEPOINT ${name}`];
+      ? [BEGIN, COMMIT, ROLLBACK]
+      : [sp.open, sp.release, sp.rollback];
     const opened = this.#conn().unsafe(open).simple();
     opened.catch(() => {}); // awaited below; fn's first statement fails the same way
     this.#depth++;
@@ -443,10 +451,7 @@ export async function openPostgres(
   // The first query checks the login and, on PostgreSQL 14 and later (the
   // setting is unknown before), has the server check every few seconds that
   // this client is still there.
-  const first = sql.unsafe(
-    "SELECT pg_backend_pid() AS pid, CASE WHEN current_setting('server_version_num')::int >= 140000 " +
-      `THEN set_config('client_connection_check_interval', '${CLIENT_CHECK_MS}', false) END AS checks`,
-  );
+  const first = sql.unsafe(sessionStartSql(CLIENT_CHECK_MS));
   // When the deadline wins, ending the client rejects the query later: not unhandled.
   first.catch(() => {});
   let pid: number;

@@ -8,6 +8,19 @@ import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { dirname } from "node:path";
 import { ConnectionError, EXIT, QueryError, VersionConflictError } from "../errors.ts";
 import type { Driver, LockOptions, Queryable, Row, Statement } from "./driver.ts";
+import {
+  BEGIN_IMMEDIATE,
+  busyTimeoutSql,
+  COMMIT,
+  FOREIGN_KEY_CHECK,
+  FOREIGN_KEYS_GET,
+  FOREIGN_KEYS_OFF,
+  FOREIGN_KEYS_ON,
+  JOURNAL_MODE_GET,
+  journalModeSql,
+  ROLLBACK,
+  savepointSql,
+} from "../dialects/sqlite/session_sql.ts";
 import { lockFiles, sqliteLockPaths } from "./_sqlite_lock.ts";
 import { bind, convertRow } from "./_sqlite_values.ts";
 
@@ -94,7 +107,7 @@ export class SqliteDriver implements Driver {
    */
   #onUnload = (): void => {
     try {
-      if (this.#db.isOpen && this.#db.isTransaction) this.#db.exec("ROLLBACK");
+      if (this.#db.isOpen && this.#db.isTransaction) this.#db.exec(ROLLBACK);
     } catch { /* closing anyway */ }
     void this.close();
   };
@@ -114,14 +127,14 @@ export class SqliteDriver implements Driver {
         this.#checked(stmt, expectChanges);
       } else if (batch !== undefined) {
         const prepared = this.#prepareBatch(sql);
-        this.#db.exec("SAVEPOINT strata_batch");
+        this.#db.exec(BATCH.open);
         try {
           for (const row of batch) prepared.run(...bind(row));
         } catch (e) {
-          this.#db.exec("ROLLBACK TO strata_batch; RELEASE strata_batch");
+          this.#db.exec(BATCH.rollback);
           throw e;
         }
-        this.#db.exec("RELEASE strata_batch");
+        this.#db.exec(BATCH.release);
       } else if (params === undefined || params.length === 0) {
         this.#db.exec(sql);
       } else {
@@ -212,10 +225,10 @@ export class SqliteDriver implements Driver {
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     const depth = this.#depth;
     if (depth > 0) return await this.#savepoint(depth, fn);
-    const enforced = this.#db.prepare("PRAGMA foreign_keys").get()?.foreign_keys === 1;
-    if (enforced) this.#db.exec("PRAGMA foreign_keys = OFF");
+    const enforced = this.#db.prepare(FOREIGN_KEYS_GET).get()?.foreign_keys === 1;
+    if (enforced) this.#db.exec(FOREIGN_KEYS_OFF);
     try {
-      this.#run("BEGIN IMMEDIATE", () => this.#db.exec("BEGIN IMMEDIATE"));
+      this.#run(BEGIN_IMMEDIATE, () => this.#db.exec(BEGIN_IMMEDIATE));
       this.#depth++;
       let result: T;
       try {
@@ -223,9 +236,9 @@ export class SqliteDriver implements Driver {
         if (before) this.#warnViolations(before);
         result = await fn(this);
         if (before) this.#checkForeignKeys(before);
-        this.#run("COMMIT", () => this.#db.exec("COMMIT"));
+        this.#run(COMMIT, () => this.#db.exec(COMMIT));
       } catch (e) {
-        if (this.#db.isTransaction) this.#db.exec("ROLLBACK");
+        if (this.#db.isTransaction) this.#db.exec(ROLLBACK);
         throw e;
       } finally {
         this.#depth--;
@@ -233,20 +246,20 @@ export class SqliteDriver implements Driver {
       }
       return result;
     } finally {
-      if (enforced && this.#db.isOpen) this.#db.exec("PRAGMA foreign_keys = ON");
+      if (enforced && this.#db.isOpen) this.#db.exec(FOREIGN_KEYS_ON);
     }
   }
 
   async #savepoint<T>(depth: number, fn: (tx: Queryable) => Promise<T>): Promise<T> {
-    const name = `strata_sp_${depth}`;
-    this.#run(`SAVEPOINT ${name}`, () => this.#db.exec(`SAVEPOINT ${name}`));
+    const sp = savepointSql(`strata_sp_${depth}`);
+    this.#run(sp.open, () => this.#db.exec(sp.open));
     this.#depth++;
     try {
       const result = await fn(this);
-      this.#run(`RELEASE ${name}`, () => this.#db.exec(`RELEASE ${name}`));
+      this.#run(sp.release, () => this.#db.exec(sp.release));
       return result;
     } catch (e) {
-      if (this.#db.isTransaction) this.#db.exec(`ROLLBACK TO ${name}; RELEASE ${name}`);
+      if (this.#db.isTransaction) this.#db.exec(sp.rollback);
       throw e;
     } finally {
       this.#depth--;
@@ -330,9 +343,9 @@ export class SqliteDriver implements Driver {
 
   #fastJournal(): void {
     try {
-      const mode = this.#db.prepare("PRAGMA journal_mode").get()?.journal_mode;
+      const mode = this.#db.prepare(JOURNAL_MODE_GET).get()?.journal_mode;
       if (mode !== "delete") return;
-      this.#db.prepare("PRAGMA journal_mode = TRUNCATE").get();
+      this.#db.prepare(journalModeSql("TRUNCATE")).get();
       this.#restoreJournal = "DELETE";
     } catch { /* a speed-up only: keep the mode the database has */ }
   }
@@ -342,7 +355,7 @@ export class SqliteDriver implements Driver {
     this.#restoreJournal = undefined;
     if (mode === undefined || !this.#db.isOpen || this.#db.isTransaction) return;
     try {
-      this.#db.prepare(`PRAGMA journal_mode = ${mode}`).get();
+      this.#db.prepare(journalModeSql(mode)).get();
     } catch { /* an empty journal file left behind is harmless */ }
   }
 
@@ -384,15 +397,15 @@ export class SqliteDriver implements Driver {
     if (/^\s*BEGIN\b/i.test(sql)) return writer;
     if (this.#db.isTransaction) return reader;
     try {
-      this.#db.exec("PRAGMA busy_timeout = 0");
-      this.#db.exec("BEGIN IMMEDIATE");
-      this.#db.exec("ROLLBACK");
+      this.#db.exec(busyTimeoutSql(0));
+      this.#db.exec(BEGIN_IMMEDIATE);
+      this.#db.exec(ROLLBACK);
       return reader;
     } catch {
       return writer;
     } finally {
       try {
-        this.#db.exec(`PRAGMA busy_timeout = ${this.#busyMs}`);
+        this.#db.exec(busyTimeoutSql(this.#busyMs));
       } catch { /* the connection is closing */ }
     }
   }
@@ -452,7 +465,9 @@ export class SqliteDriver implements Driver {
   }
 }
 
-const FK_CHECK = "PRAGMA foreign_key_check";
+const FK_CHECK = FOREIGN_KEY_CHECK;
+/** The savepoint around a batch, so a failed row undoes the batch alone. */
+const BATCH = savepointSql("strata_batch");
 
 /** Foreign-key violations of one table towards one parent. */
 interface Violation {
@@ -534,7 +549,7 @@ export function openSqlite(path: string, options: SqliteOptions = {}): SqliteDri
       timeout: busy,
       enableForeignKeyConstraints: true,
     });
-    db.exec(`PRAGMA busy_timeout = ${Math.floor(busy)}; PRAGMA foreign_keys = ON`);
+    db.exec(`${busyTimeoutSql(busy)}; ${FOREIGN_KEYS_ON}`);
   } catch (e) {
     const message = e instanceof Error ? e.message.replace(/: \/.*$/, "") : String(e);
     throw new ConnectionError(`Cannot open SQLite database "${path}": ${message}`, {

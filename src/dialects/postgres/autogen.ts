@@ -13,6 +13,7 @@ import type { RenderContext } from "../dialect.ts";
 import { quoteIdent } from "../_common/quote.ts";
 import { schemaChanges } from "../../schema/to_changes.ts";
 import { render } from "./render.ts";
+import { asPostgresUrl, parsePostgresUrl } from "./url.ts";
 
 /** PostgreSQL truncates identifiers to 63 bytes (NAMEDATALEN - 1). */
 const MAX_NAME_BYTES = 63;
@@ -49,6 +50,12 @@ export const postgresAutogen: AutogenSupport = {
   devDatabase: {
     create: (name) => [{ sql: `CREATE DATABASE ${quoteIdent(name)}` }],
     drop: (name) => [{ sql: `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)` }],
+    urlFor(url, name) {
+      const u = new URL(asPostgresUrl(url).url);
+      u.pathname = `/${encodeURIComponent(name)}`;
+      const text = u.toString();
+      return parsePostgresUrl(text.slice(text.indexOf(":") + 1), text);
+    },
   },
   implicitConstraintName(kind, table, columns) {
     // ChooseConstraintName: <table>_<columns>_key / _fkey, when it fits untruncated.

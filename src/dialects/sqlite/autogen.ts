@@ -14,6 +14,7 @@ import { matchParen, significant, type Token, tokenize } from "./_lexer.ts";
 import { createEnumStatements } from "./enums.ts";
 import { inline } from "./literal.ts";
 import { createTable, renderPlain } from "./render.ts";
+import { asSqliteUrl } from "./url.ts";
 
 const PLAIN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const WORDLIKE = new Set(["word", "quoted", "number", "string", "blob", "param"]);
@@ -62,7 +63,11 @@ export function normalizeSqliteExpr(sql: string): string {
  * ```
  */
 export const sqliteAutogen: AutogenSupport = {
-  scratch: { kind: "memory", url: "sqlite::memory:" },
+  scratch: {
+    kind: "memory",
+    url: "sqlite::memory:",
+    isMemory: (url) => asSqliteUrl(url).path === ":memory:",
+  },
   implicitConstraintName: () => null,
   normalizeExpr: normalizeSqliteExpr,
   async dumpSql(schema) {
