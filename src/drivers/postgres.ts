@@ -411,19 +411,8 @@ export async function openPostgres(
   const session = { lost: false };
   const sockets = new PgSockets(timeoutS);
   const sql = postgres(url.url, {
-    // Undeclared in postgres.js's types, documented in its README.
-    ...({ socket: sockets.factory(url.host, url.port) } as object),
-    host: url.host,
-    port: url.port,
-    username: url.user,
-    ...(url.password === undefined ? {} : { password: url.password }),
-    database: url.database,
-    max: 1,
-    idle_timeout: 0,
+    ...clientOptions(url, sockets, timeoutS),
     max_lifetime: null,
-    connect_timeout: timeoutS,
-    prepare: false,
-    onnotice: () => {},
     onclose: () => {
       session.lost = true;
     },
@@ -484,6 +473,18 @@ function monitorClient(url: PostgresUrl, applicationName: string): Sql {
   // statement (which is) runs.
   const sockets = new PgSockets(5);
   return postgres(url.url, {
+    ...clientOptions(url, sockets, 5),
+    connection: { application_name: applicationName.slice(0, 40) + " (lock watch)" },
+    types: { int8: INT8 },
+  }) as unknown as Sql;
+}
+
+/**
+ * What both of Strata's clients share: one unprepared connection to the
+ * URL's server and database, over sockets `sockets` makes, no notices.
+ */
+function clientOptions(url: PostgresUrl, sockets: PgSockets, connectTimeoutS: number) {
+  return {
     // Undeclared in postgres.js's types, documented in its README.
     ...({ socket: sockets.factory(url.host, url.port) } as object),
     host: url.host,
@@ -493,12 +494,10 @@ function monitorClient(url: PostgresUrl, applicationName: string): Sql {
     database: url.database,
     max: 1,
     idle_timeout: 0,
-    connect_timeout: 5,
+    connect_timeout: connectTimeoutS,
     prepare: false,
     onnotice: () => {},
-    connection: { application_name: applicationName.slice(0, 40) + " (lock watch)" },
-    types: { int8: INT8 },
-  }) as unknown as Sql;
+  };
 }
 
 const DEFAULT_CONNECT_TIMEOUT_S = 10;

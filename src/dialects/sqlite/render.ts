@@ -58,26 +58,35 @@ export async function createTable(
   return [{ sql: createTableSql(table, { ifNotExists: change.ifNotExists }) }];
 }
 
+/** The kinds of change that may rebuild their table (the render session batches them). */
+export const TABLE_CHANGE_KINDS = [
+  "addColumn",
+  "dropColumn",
+  "alterColumn",
+  "createForeignKey",
+  "createUniqueConstraint",
+  "createCheckConstraint",
+  "dropConstraint",
+] as const;
+
+/** The kinds of change to an enum's values (they rebuild the tables of the enum). */
+export const ENUM_VALUE_CHANGE_KINDS = [
+  "addEnumValue",
+  "renameEnumValue",
+  "dropEnumValue",
+  "alterEnum",
+] as const;
+
+/** A change that may rebuild its table. */
+export type TableChange = Extract<Change, { kind: (typeof TABLE_CHANGE_KINDS)[number] }>;
+
 /**
  * The changes {@linkcode renderPlain} renders: those that never rebuild a
  * table (the enum-value changes rebuild the tables of the enum).
  */
 export type PlainChange = Exclude<
   Change,
-  {
-    kind:
-      | "addColumn"
-      | "dropColumn"
-      | "alterColumn"
-      | "createForeignKey"
-      | "createUniqueConstraint"
-      | "createCheckConstraint"
-      | "dropConstraint"
-      | "addEnumValue"
-      | "renameEnumValue"
-      | "dropEnumValue"
-      | "alterEnum";
-  }
+  { kind: (typeof TABLE_CHANGE_KINDS)[number] | (typeof ENUM_VALUE_CHANGE_KINDS)[number] }
 >;
 
 /**

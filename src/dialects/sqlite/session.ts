@@ -33,43 +33,20 @@ import {
 } from "./_enum_alter.ts";
 import { enumValues, setEnumValuesStatement } from "./enums.ts";
 import { readTable, rebuildStatements, type TableEdit } from "./rebuild.ts";
-import { renderPlain } from "./render.ts";
+import {
+  ENUM_VALUE_CHANGE_KINDS,
+  renderPlain,
+  TABLE_CHANGE_KINDS,
+  type TableChange,
+} from "./render.ts";
 
-/** The changes that may rebuild their table. */
-type TableChange = Extract<
-  Change,
-  {
-    kind:
-      | "addColumn"
-      | "dropColumn"
-      | "alterColumn"
-      | "createForeignKey"
-      | "createUniqueConstraint"
-      | "createCheckConstraint"
-      | "dropConstraint";
-  }
->;
-
-const TABLE_CHANGES = new Set<string>([
-  "addColumn",
-  "dropColumn",
-  "alterColumn",
-  "createForeignKey",
-  "createUniqueConstraint",
-  "createCheckConstraint",
-  "dropConstraint",
-]);
+const TABLE_CHANGES = new Set<string>(TABLE_CHANGE_KINDS);
 
 function isTableChange(change: Change): change is TableChange {
   return TABLE_CHANGES.has(change.kind);
 }
 
-const ENUM_CHANGES = new Set<string>([
-  "addEnumValue",
-  "renameEnumValue",
-  "dropEnumValue",
-  "alterEnum",
-]);
+const ENUM_CHANGES = new Set<string>(ENUM_VALUE_CHANGE_KINDS);
 
 function isEnumChange(change: Change): change is EnumValueChange {
   return ENUM_CHANGES.has(change.kind);
