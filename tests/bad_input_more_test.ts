@@ -12,12 +12,15 @@
  * PostgreSQL: schema, indexes, version rows, history rows and data).
  *
  * Every case runs against one database per dialect, prepared once at
- * revision b2 of a chain a1 → b2 → c3.
+ * revision b2 of a chain a1 → b2 → c3. Cases run the CLI in this process
+ * (`main()` with captured output); those marked `subprocess` run the real
+ * entry point in a process of its own: a migration that never settles ends
+ * only when the process's event loop runs dry.
  */
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
-import { makeProject, migrationSource, runCli, type TestDb } from "./_helpers.ts";
+import { makeProject, migrationSource, runCli, runCliInProcess, type TestDb } from "./_helpers.ts";
 import { pgTestDb, sqliteTestDb } from "./_helpers.ts";
 import { createPgDatabase, hasPg } from "./_pg.ts";
 
@@ -98,6 +101,8 @@ interface Case {
    * closing in this process would drop the holder's POSIX locks).
    */
   holdsDatabase?: true;
+  /** Run `main.ts` as a subprocess instead of `main()` in this process. */
+  subprocess?: true;
 }
 
 /** A history row (an open start, by default) written behind Strata's back. */
@@ -196,6 +201,7 @@ const CASES: Case[] = [
     dialects: ["sqlite", "postgres"],
     args: ["upgrade", "head"],
     files: c3With(`await op.createTable("tc", { id: { type: "integer" } });\n${NEVER}`),
+    subprocess: true,
     code: 1,
     error:
       /^Upgrade c3c3c3c3c3c3 \("m c3c3c3c3c3c3"\) never finished: its upgrade\(\) waits for a promise that nothing can settle any more$/,
@@ -206,6 +212,7 @@ const CASES: Case[] = [
     dialects: ["sqlite"],
     args: ["downgrade", A1],
     files: { "b2_next.ts": migrationSource(B2, A1, "", NEVER) },
+    subprocess: true,
     code: 1,
     error: /^Downgrade b2b2b2b2b2b2 \("m b2b2b2b2b2b2"\) never finished: its downgrade\(\)/,
   },
@@ -526,7 +533,8 @@ async function runCase(c: Case, env: Env, secrets: string[]): Promise<void> {
     }
     const before = early ?? await snapshot();
     const url = c.url ? c.url(env) : env.url;
-    const r = await runCli(["-u", url, ...c.args], { cwd: p.dir, env: c.env ?? {} });
+    const run = c.subprocess ? runCli : runCliInProcess;
+    const r = await run(["-u", url, ...c.args], { cwd: p.dir, env: c.env ?? {} });
     const all = `${r.stdout}\n${r.stderr}`;
     const show = `exit ${r.code}\n--- stdout\n${r.stdout}--- stderr\n${r.stderr}`;
     assert.equal(r.code, c.code, `exit code\n${show}`);
@@ -559,7 +567,7 @@ Deno.test(`bad input, continued (${CASES.length} cases): one error line, the rig
   const secrets = [FAKE_PW, ...(adminPw ? [adminPw] : [])];
   const setup = await makeProject(BASE);
   const prepare = async (env: Env) => {
-    const r = await runCli(["-u", env.url, "upgrade", B2], { cwd: setup.dir });
+    const r = await runCliInProcess(["-u", env.url, "upgrade", B2], { cwd: setup.dir });
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(await env.db.versions(), [B2]);
   };
@@ -571,7 +579,10 @@ Deno.test(`bad input, continued (${CASES.length} cases): one error line, the rig
     const sqlite: Env = { db: sqliteTestDb(path), url: `sqlite:${path}`, dbDir, path };
     await prepare(sqlite);
     for (const c of CASES.filter((c) => c.dialects.includes("sqlite"))) {
-      await t.step(`sqlite: ${c.name}`, () => runCase(c, sqlite, secrets));
+      await t.step(
+        `sqlite: ${c.name}${c.subprocess ? " (subprocess)" : ""}`,
+        () => runCase(c, sqlite, secrets),
+      );
       counts.sqlite++;
     }
     if (hasPg()) {
@@ -580,7 +591,10 @@ Deno.test(`bad input, continued (${CASES.length} cases): one error line, the rig
         const env: Env = { db: await pgTestDb(pg.url), url: pg.url, dbDir: "", path: "" };
         await prepare(env);
         for (const c of CASES.filter((c) => c.dialects.includes("postgres"))) {
-          await t.step(`postgres: ${c.name}`, () => runCase(c, env, secrets));
+          await t.step(
+            `postgres: ${c.name}${c.subprocess ? " (subprocess)" : ""}`,
+            () => runCase(c, env, secrets),
+          );
           counts.postgres++;
         }
       } finally {

@@ -2,13 +2,15 @@
  * Checksums end to end (issue 9 item 6): a checkout that only changes line
  * ends, adds a byte-order mark or trailing newlines does not mark applied
  * migrations as edited, on history rows written now and on `crc32:` rows an
- * older Strata wrote; a real edit is still found. Real files, the CLI as a
- * subprocess, SQLite and PostgreSQL.
+ * older Strata wrote; a real edit is still found. Real files, the CLI run in
+ * this process (`main()` with captured output), SQLite and PostgreSQL. Only
+ * `validate` runs after an edit, and it reads the files' text, never imports
+ * them (a module stays cached by its path in this process).
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
-import { eachDialect, makeProject, migrationSource, runCli } from "./_helpers.ts";
+import { eachDialect, makeProject, migrationSource, runCliInProcess } from "./_helpers.ts";
 
 const A1 = "a1a1a1a1a1a1";
 const B2 = "b2b2b2b2b2b2";
@@ -39,7 +41,7 @@ Deno.test("validate accepts line-end, BOM and trailing-newline changes on new an
   try {
     await eachDialect(t, p.dir, async (db) => {
       for (const [name, text] of Object.entries(FILES)) await Deno.writeTextFile(files(name), text);
-      const cli = (...args: string[]) => runCli(["-u", db.url, ...args], { cwd: p.dir });
+      const cli = (...args: string[]) => runCliInProcess(["-u", db.url, ...args], { cwd: p.dir });
       let r = await cli("upgrade", "head");
       assert.equal(r.code, 0, r.stderr);
       const stored = await db.query("SELECT checksum FROM strata_history ORDER BY id");

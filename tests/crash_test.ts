@@ -8,7 +8,7 @@
  * finish the job.
  *
  * Seeded: the seed is printed; rerun with `STRATA_CRASH_SEED=N` (or
- * `STRATA_SEED=N`). Kills per dialect: 12 by default, 50 with `STRATA_SOAK=1`,
+ * `STRATA_SEED=N`). Kills per dialect: 8 by default, 50 with `STRATA_SOAK=1`,
  * or `STRATA_CRASH_KILLS=N` (tests/_tier.ts).
  */
 import assert from "node:assert/strict";
@@ -25,7 +25,7 @@ import { repeat, startSeed } from "./_tier.ts";
 
 const COUNT = 12;
 const ROWS = 40;
-const KILLS = repeat(12, 50, "STRATA_CRASH_KILLS");
+const KILLS = repeat(8, 50, "STRATA_CRASH_KILLS");
 /** Varies from run to run unless given (the kill moments depend on timing anyway); printed. */
 const SEED = startSeed(Date.now() % 1_000_000, "STRATA_CRASH_SEED");
 /** At most this many kills (1..N, drawn per round) before a round is finished by a full

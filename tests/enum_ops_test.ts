@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import type { Op } from "../src/migration.ts";
 import { MigrationError } from "../src/errors.ts";
 import { rejectsWith } from "../src/drivers/_test_helpers.ts";
-import { eachDialect, makeProject, migrationSource, runCli } from "./_helpers.ts";
+import { eachDialect, makeProject, migrationSource, runCliInProcess } from "./_helpers.ts";
 import { eachLiveDb, type LiveDb, openLiveDb, type TestMigration } from "./_live.ts";
 import { hasPg } from "./_pg.ts";
 
@@ -533,7 +533,7 @@ Deno.test("a failed enum op fails the CLI with one error line naming the migrati
   });
   try {
     await eachDialect(t, p.dir, async (db) => {
-      const cli = (...args: string[]) => runCli(["-u", db.url, ...args], { cwd: p.dir });
+      const cli = (...args: string[]) => runCliInProcess(["-u", db.url, ...args], { cwd: p.dir });
       assert.equal((await cli("upgrade", "a1a1a1a1a1a1")).code, 0);
       const r = await cli("upgrade", "head");
       assert.equal(r.code, 1, r.stderr);
@@ -583,7 +583,7 @@ Deno.test("enum-op downgrades run through the CLI undo the upgrade on both datab
   });
   try {
     await eachDialect(t, p.dir, async (db) => {
-      const cli = (...args: string[]) => runCli(["-u", db.url, ...args], { cwd: p.dir });
+      const cli = (...args: string[]) => runCliInProcess(["-u", db.url, ...args], { cwd: p.dir });
       const read = async () => ({
         rows: await db.query("SELECT id, mood FROM people ORDER BY id"),
         labels: db.dialect === "postgres"

@@ -1,10 +1,10 @@
 /**
- * Graph fidelity and messages end to end (issue 9 items 11–14): the CLI as a
- * subprocess, asserting on the database's version rows and tables, on exit
- * codes and on every printed line.
+ * Graph fidelity and messages end to end (issue 9 items 11–14): the CLI run in
+ * this process (`main()` with captured output), asserting on the database's
+ * version rows and tables, on exit codes and on every printed line.
  */
 import assert from "node:assert/strict";
-import { eachDialect, makeProject, migrationSource, runCli } from "./_helpers.ts";
+import { eachDialect, makeProject, migrationSource, runCliInProcess } from "./_helpers.ts";
 
 const A = "a0a0a0a0a0a0";
 const B = "b0b0b0b0b0b0";
@@ -42,7 +42,7 @@ Deno.test("cli downgrade and show current follow Alembic across a dependsOn", as
   const p = await makeProject(DEPENDS);
   try {
     await eachDialect(t, p.dir, async (db) => {
-      const cli = (...args: string[]) => runCli(["-u", db.url, ...args], { cwd: p.dir });
+      const cli = (...args: string[]) => runCliInProcess(["-u", db.url, ...args], { cwd: p.dir });
       let r = await cli("show", "current");
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stdout, "");
@@ -97,7 +97,7 @@ Deno.test("cli prints a message with line breaks, or none, on one line everywher
   });
   try {
     const url = `sqlite:${p.dir}/app.db`;
-    const cli = (...args: string[]) => runCli(["-u", url, ...args], { cwd: p.dir });
+    const cli = (...args: string[]) => runCliInProcess(["-u", url, ...args], { cwd: p.dir });
     // Step lines: one per migration, each message on its line.
     let r = await cli("pending", "heads");
     assert.equal(r.code, 3, r.stderr);
@@ -130,7 +130,15 @@ Deno.test("cli prints a message with line breaks, or none, on one line everywher
     assert.equal(lines(r.stdout).at(-1), "    first line second line");
     // An offline script: a line break in a message must not end the SQL
     // comment (psql ends `--` comments at \r as well as \n).
-    r = await runCli(["-d", p.migrations, "upgrade", "heads", "--sql", "--dialect", "postgres"], {
+    r = await runCliInProcess([
+      "-d",
+      p.migrations,
+      "upgrade",
+      "heads",
+      "--sql",
+      "--dialect",
+      "postgres",
+    ], {
       cwd: p.dir,
     });
     assert.equal(r.code, 0, r.stderr);
@@ -157,7 +165,7 @@ Deno.test("cli prints a message with line breaks, or none, on one line everywher
 Deno.test("cli revision --rev-id refuses an id whose file discovery would skip", async () => {
   const p = await makeProject({});
   try {
-    const r = await runCli(["revision", "-m", "x", "--rev-id", "_hidden"], { cwd: p.dir });
+    const r = await runCliInProcess(["revision", "-m", "x", "--rev-id", "_hidden"], { cwd: p.dir });
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /^error: Invalid revision id "_hidden"/);
     assert.deepEqual([...Deno.readDirSync(p.migrations)], []);

@@ -3,11 +3,22 @@
  * report a revision below the current one that never ran (a re-parented
  * migration) and several unmerged heads with exit 3; `validate` says when it
  * could not compare; `stamp` writes history rows; `validate --accept`
- * records a deliberate edit. Each on SQLite and PostgreSQL.
+ * records a deliberate edit. Each on SQLite and PostgreSQL, the CLI run in
+ * this process (`main()` with captured output).
+ *
+ * In this process a migration module stays cached by its path once imported,
+ * so an edit that a later command imports is written under a new file name
+ * (the name is not part of what Strata records).
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { eachDialect, makeProject, migrationSource, runCli, type TestDb } from "./_helpers.ts";
+import {
+  eachDialect,
+  makeProject,
+  migrationSource,
+  runCliInProcess,
+  type TestDb,
+} from "./_helpers.ts";
 
 const A1 = "a1a1a1a1a1a1";
 const B2 = "b2b2b2b2b2b2";
@@ -23,7 +34,7 @@ const CHAIN = {
 };
 
 async function cli(db: TestDb, cwd: string, ...args: string[]) {
-  const r = await runCli(["-u", db.url, ...args], { cwd });
+  const r = await runCliInProcess(["-u", db.url, ...args], { cwd });
   return { ...r, show: `exit ${r.code}\n--- stdout\n${r.stdout}--- stderr\n${r.stderr}` };
 }
 
@@ -33,56 +44,64 @@ async function history(db: TestDb): Promise<string[]> {
 }
 
 Deno.test("pending and validate report a re-parented migration that never ran, and the way out works", async (t) => {
-  const p = await makeProject(CHAIN);
+  const dbs = await Deno.makeTempDir({ prefix: "strata-test-" });
   try {
-    await eachDialect(t, p.dir, async (db) => {
-      for (const f of ["a1.ts", "b2.ts"]) {
-        await Deno.writeTextFile(join(p.migrations, f), CHAIN[f as keyof typeof CHAIN]);
+    await eachDialect(t, dbs, async (db) => {
+      // A project per database: the edit below is imported (by `downgrade`) under its new name.
+      const p = await makeProject(CHAIN);
+      try {
+        await reparented(db, p);
+      } finally {
+        await p.cleanup();
       }
-      await Deno.remove(join(p.migrations, "x9.ts")).catch(() => {});
-      assert.equal((await cli(db, p.dir, "upgrade", "head")).code, 0);
-      // The usual fix for a branch conflict: slide the new x9 in below the applied b2.
-      await Deno.writeTextFile(join(p.migrations, "x9.ts"), migrationSource(X9, A1, table("tx")));
-      await Deno.writeTextFile(
-        join(p.migrations, "b2.ts"),
-        migrationSource(B2, X9, table("tb"), drop("tb")),
-      );
-      const pending = await cli(db, p.dir, "pending");
-      assert.equal(pending.code, 3, pending.show);
-      assert.match(
-        pending.stdout,
-        new RegExp(`^finding: revision ${X9} .* was never applied`, "m"),
-      );
-      assert.match(pending.stderr, /^error: 1 problem found$/m, pending.show);
-      assert.match(
-        pending.stderr,
-        new RegExp(`^hint: to run it: \`strata downgrade ${X9}\`, \`strata stamp ${A1}\``, "m"),
-      );
-      const validate = await cli(db, p.dir, "validate");
-      assert.equal(validate.code, 3, validate.show);
-      assert.match(validate.stdout, new RegExp(`finding: revision ${X9} .* was never applied`));
-      // An upgrade warns (it cannot tell what the operator wants).
-      const up = await cli(db, p.dir, "upgrade");
-      assert.equal(up.code, 0, up.show);
-      assert.match(
-        up.stderr,
-        new RegExp(`^warning: revision ${X9} is below .* never applied`, "m"),
-      );
-      // The way out: undo what came after it, record that it never ran, upgrade.
-      for (const args of [["downgrade", X9], ["stamp", A1], ["upgrade"]]) {
-        const r = await cli(db, p.dir, ...args);
-        assert.equal(r.code, 0, `${args.join(" ")}\n${r.show}`);
-      }
-      assert.deepEqual(await db.tables(), ["ta", "tb", "tx"]);
-      const ok = await cli(db, p.dir, "validate");
-      assert.equal(ok.code, 0, ok.show);
-      const tail = (await history(db)).slice(-4);
-      assert.deepEqual(tail, [`down ${B2}`, `unstamp ${X9}`, `up ${X9}`, `up ${B2}`]);
     });
   } finally {
-    await p.cleanup();
+    await Deno.remove(dbs, { recursive: true });
   }
 });
+
+/** The body of the test above on one database, in a fresh project at a1 → b2. */
+async function reparented(db: TestDb, p: { dir: string; migrations: string }): Promise<void> {
+  assert.equal((await cli(db, p.dir, "upgrade", "head")).code, 0);
+  // The usual fix for a branch conflict: slide the new x9 in below the applied b2.
+  await Deno.writeTextFile(join(p.migrations, "x9.ts"), migrationSource(X9, A1, table("tx")));
+  await Deno.remove(join(p.migrations, "b2.ts"));
+  await Deno.writeTextFile(
+    join(p.migrations, "b2_reparented.ts"),
+    migrationSource(B2, X9, table("tb"), drop("tb")),
+  );
+  const pending = await cli(db, p.dir, "pending");
+  assert.equal(pending.code, 3, pending.show);
+  assert.match(
+    pending.stdout,
+    new RegExp(`^finding: revision ${X9} .* was never applied`, "m"),
+  );
+  assert.match(pending.stderr, /^error: 1 problem found$/m, pending.show);
+  assert.match(
+    pending.stderr,
+    new RegExp(`^hint: to run it: \`strata downgrade ${X9}\`, \`strata stamp ${A1}\``, "m"),
+  );
+  const validate = await cli(db, p.dir, "validate");
+  assert.equal(validate.code, 3, validate.show);
+  assert.match(validate.stdout, new RegExp(`finding: revision ${X9} .* was never applied`));
+  // An upgrade warns (it cannot tell what the operator wants).
+  const up = await cli(db, p.dir, "upgrade");
+  assert.equal(up.code, 0, up.show);
+  assert.match(
+    up.stderr,
+    new RegExp(`^warning: revision ${X9} is below .* never applied`, "m"),
+  );
+  // The way out: undo what came after it, record that it never ran, upgrade.
+  for (const args of [["downgrade", X9], ["stamp", A1], ["upgrade"]]) {
+    const r = await cli(db, p.dir, ...args);
+    assert.equal(r.code, 0, `${args.join(" ")}\n${r.show}`);
+  }
+  assert.deepEqual(await db.tables(), ["ta", "tb", "tx"]);
+  const ok = await cli(db, p.dir, "validate");
+  assert.equal(ok.code, 0, ok.show);
+  const tail = (await history(db)).slice(-4);
+  assert.deepEqual(tail, [`down ${B2}`, `unstamp ${X9}`, `up ${X9}`, `up ${B2}`]);
+}
 
 Deno.test("pending and validate exit 3 on several unmerged heads", async (t) => {
   const p = await makeProject({

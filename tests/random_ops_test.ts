@@ -4,7 +4,7 @@
  * expected model (tests/_model.ts), and downgrading each step must restore
  * the model before it.
  *
- * Seeds per run (tests/_tier.ts): 200 on SQLite (cheap, in memory) and 50 on
+ * Seeds per run (tests/_tier.ts): 100 on SQLite (cheap, in memory) and 25 on
  * PostgreSQL by default; 200 on both with `STRATA_SOAK=1`. The default seeds
  * must between them call every op method the generator knows, so a smaller
  * tier cannot quietly stop covering one.
@@ -31,8 +31,8 @@ const COUNT_OVERRIDE = Deno.env.get("STRATA_RANDOM_COUNT");
 function seedCount(dialect: "sqlite" | "postgres"): number {
   if (COUNT_OVERRIDE === undefined && ONLY_SEED !== undefined) return 1;
   return dialect === "sqlite"
-    ? repeat(200, 200, "STRATA_RANDOM_COUNT")
-    : repeat(50, 200, "STRATA_RANDOM_COUNT");
+    ? repeat(100, 200, "STRATA_RANDOM_COUNT")
+    : repeat(25, 200, "STRATA_RANDOM_COUNT");
 }
 
 /** Every op method the generator calls (in `up` or `down`): `op.query` is live-only reading. */
