@@ -145,10 +145,11 @@ async function release(name: string): Promise<void> {
         const sql = await connect(name);
         try {
           await sql.unsafe(RESET);
+          const [after] = await sql.unsafe(SIGNATURE);
+          clean = String(after?.sig) === row.sig;
         } finally {
           await sql.end();
         }
-        clean = (await signature(name)) === row.sig;
       } catch {
         clean = false;
       }
