@@ -344,13 +344,13 @@ const RANDOM_SEED = Deno.env.get("STRATA_RANDOM_SEED");
 const RANDOM_FIRST = startSeed(1, "STRATA_RANDOM_SEED");
 
 /**
- * Seeds per dialect (tests/_tier.ts): 6 on SQLite and 3 on PostgreSQL by default, 6 on both
+ * Seeds per dialect (tests/_tier.ts): 4 on SQLite and 2 on PostgreSQL by default, 6 on both
  * with `STRATA_SOAK=1`; `STRATA_OFFLINE_RANDOM_COUNT=N` sets it, `STRATA_RANDOM_SEED` alone
  * runs that one seed.
  */
 function randomCount(dialect: DialectName): number {
   if (RANDOM_SEED !== undefined && !Deno.env.get("STRATA_OFFLINE_RANDOM_COUNT")) return 1;
-  return repeat(dialect === "sqlite" ? 6 : 3, 6, "STRATA_OFFLINE_RANDOM_COUNT");
+  return repeat(dialect === "sqlite" ? 4 : 2, 6, "STRATA_OFFLINE_RANDOM_COUNT");
 }
 const RANDOM_STEPS = 6;
 const RANDOM_OPS_URL = new URL("./_random_ops.ts", import.meta.url).href;
