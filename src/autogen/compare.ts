@@ -254,6 +254,16 @@ function withDeclaredText(change: Change, texts: ReadonlyMap<string, string>): C
   }
 }
 
+/** Tables by name, their names with referenced tables first, and the references that close a cycle. */
+function inDependencyOrder(tables: readonly Table[]) {
+  const byName = new Map(tables.map((t) => [t.name, t]));
+  const { order, deferred } = orderTables(
+    [...byName.keys()],
+    (t) => byName.get(t)!.foreignKeys.map((f) => f.refTable),
+  );
+  return { byName, order, deferred };
+}
+
 /**
  * Drops tables referencing ones first. A foreign key that closes a cycle
  * among dropped tables is dropped on its own first (when it has a name; an
@@ -264,11 +274,7 @@ function dropTables(
   added: readonly Table[],
   labels: { from: string; to: string },
 ): Difference[] {
-  const byName = new Map(dropped.map((t) => [t.name, t]));
-  const { order, deferred } = orderTables(
-    [...byName.keys()],
-    (t) => byName.get(t)!.foreignKeys.map((f) => f.refTable),
-  );
+  const { byName, order, deferred } = inDependencyOrder(dropped);
   const out: Difference[] = [];
   order.forEach((name, i) => {
     const table = byName.get(name)!;
@@ -323,11 +329,7 @@ function createTables(
   added: readonly Table[],
   labels: { from: string; to: string },
 ): Difference[] {
-  const byName = new Map(added.map((t) => [t.name, t]));
-  const { order, deferred } = orderTables(
-    [...byName.keys()],
-    (t) => byName.get(t)!.foreignKeys.map((f) => f.refTable),
-  );
+  const { byName, order, deferred } = inDependencyOrder(added);
   const out: Difference[] = [];
   order.forEach((name, i) => {
     const table = byName.get(name)!;
