@@ -8,7 +8,8 @@
  * current shape) gets a "shadow" from its engine's shadow capability: a
  * throwaway database (SQLite: in memory) that replays every statement,
  * including the steps before `FROM`, so the dialect can inspect it exactly as
- * it would a live database.
+ * it would a live database. The replay waits until the dialect first reads
+ * (lazy_shadow.ts): a script that rebuilds nothing never replays at all.
  *
  * @module
  */
@@ -24,6 +25,7 @@ import { stepArrow } from "../apply/describe.ts";
 import { createOwnTables } from "../apply/own_tables.ts";
 import { runStep } from "../apply/step.ts";
 import { VERSION } from "../version.ts";
+import { LazyShadow } from "./lazy_shadow.ts";
 import { messageLine } from "../text.ts";
 
 /** Options of {@linkcode renderOfflineScript}. */
@@ -124,14 +126,19 @@ export async function renderOfflineScript(options: OfflineOptions): Promise<stri
     ? await capabilities.shadow.open()
     : undefined;
   try {
-    const sink = new ScriptSink(dialect, shadow, false);
-    const inspector = shadow ?? NO_INSPECT;
+    // Statements reach the shadow only when a dialect reads it (lazy_shadow.ts).
+    const lazy = shadow ? new LazyShadow(shadow) : undefined;
+    const sink = new ScriptSink(dialect, lazy, false);
+    const inspector = lazy ?? NO_INSPECT;
     const preamble = dialect.script.preamble.map((sql) => ({ sql }));
     const setup = await createOwnTables(dialect, options);
     for (const s of [...preamble, ...setup]) await sink.execute(s);
     // The replay up to FROM is silent: its warnings were given when it ran.
     const { onWarning: _silent, ...replay } = options;
-    for (const step of options.replay) await writeStep(step, sink, inspector, replay);
+    for (const step of options.replay) {
+      if (lazy) lazy.revision = step.revision;
+      await writeStep(step, sink, inspector, replay);
+    }
 
     sink.write = true;
     sink.comment(
@@ -174,6 +181,7 @@ export async function renderOfflineScript(options: OfflineOptions): Promise<stri
         );
       }
       if (own) sink.raw(begin);
+      if (lazy) lazy.revision = step.revision;
       await writeStep(step, sink, inspector, options, (change) => {
         if (change.kind === "addEnumValue" && !capabilities.enumValueUsableBeforeCommit) {
           addedEnumValue ??= { revision: step.revision, change };
