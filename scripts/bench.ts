@@ -388,8 +388,9 @@ async function sql(s: Settings): Promise<Figure[]> {
         },
       });
     }
-    // What replaying the same DDL costs SQLite itself: the floor of the SQLite
-    // dialect's in-memory replay (each CREATE TABLE scans sqlite_master).
+    // What running the same DDL costs SQLite itself (each CREATE TABLE scans
+    // sqlite_master): what a shadow replay would cost; Strata's shadow replays
+    // only when a rebuild reads it (src/offline/lazy_shadow.ts).
     const ddl = Array.from({ length: n }, (_, i) => `CREATE TABLE t_${i} (id integer);`).join("\n");
     cmds.push({ name: `sqlite3-${n}`, cmd: ["sqlite3", ":memory:"], options: { stdin: ddl } });
   }
