@@ -40,6 +40,12 @@ export interface Statement {
    * (SQLite does; PostgreSQL's client runs unprepared).
    */
   reuse?: boolean;
+  /**
+   * It writes only Strata's own version or history table, which no foreign
+   * key leaves or references: it cannot break a foreign key (the SQLite
+   * driver then need not check them again for it).
+   */
+  ownTable?: boolean;
 }
 
 /** Something that runs statements: a connection or a transaction. */

@@ -11,7 +11,9 @@ import type { Driver, LockOptions, Queryable, Row, Statement } from "./driver.ts
 import {
   BEGIN_IMMEDIATE,
   busyTimeoutSql,
+  cannotBreakForeignKeys,
   COMMIT,
+  DATA_VERSION,
   FOREIGN_KEY_CHECK,
   FOREIGN_KEYS_GET,
   FOREIGN_KEYS_OFF,
@@ -73,6 +75,14 @@ export class SqliteDriver implements Driver {
   #depth = 0;
   #warnedViolations = false;
   /**
+   * The violations `foreign_key_check` last saw and the `data_version` then:
+   * while no other connection has committed since, the next transaction
+   * starts from them instead of checking the whole database again.
+   */
+  #knownViolations: { dataVersion: number; found: Map<string, Violation> } | undefined;
+  /** Whether the open transaction ran a statement that could break a foreign key. */
+  #mayBreakForeignKeys = false;
+  /**
    * Batch statements prepared in the open transaction, by SQL text: the
    * chunks of one `bulkInsert` reuse one prepared statement. Cleared when
    * the transaction ends.
@@ -122,6 +132,7 @@ export class SqliteDriver implements Driver {
   // deno-lint-ignore require-await -- async so that errors reject rather than throw
   async execute(stmt: Statement): Promise<void> {
     const { sql, params, batch, expectChanges } = stmt;
+    if (!stmt.ownTable && !cannotBreakForeignKeys(sql)) this.#mayChange();
     this.#run(sql, () => {
       if (expectChanges !== undefined) {
         this.#checked(stmt, expectChanges);
@@ -193,6 +204,7 @@ export class SqliteDriver implements Driver {
    */
   // deno-lint-ignore require-await -- async so that errors reject rather than throw
   async query(sql: string, params?: readonly unknown[]): Promise<Row[]> {
+    if (!cannotBreakForeignKeys(sql)) this.#mayChange();
     const rows = this.#run(sql, () => {
       const prepared: StatementSync = this.#db.prepare(sql);
       prepared.setReadBigInts(true);
@@ -217,6 +229,15 @@ export class SqliteDriver implements Driver {
    * not enforce foreign keys unless asked, so orphan rows are common; those
    * are reported once to {@linkcode SqliteDriver.onWarning}.
    *
+   * Each check reads the whole database, so two per migration made applying
+   * many migrations grow with the square of their tables. A transaction
+   * whose statements cannot break a foreign key (new tables and indexes,
+   * reads, Strata's own bookkeeping: `cannotBreakForeignKeys` and
+   * `Statement.ownTable`) skips the check before COMMIT, and a transaction
+   * starts from what the last check saw while no other connection has
+   * committed since (`PRAGMA data_version`) and this one ran nothing outside
+   * a transaction that could break a foreign key.
+   *
    * @param fn The work; its argument runs statements in the transaction.
    * @returns What `fn` returns, after COMMIT.
    * @throws What `fn` throws, after ROLLBACK; {@linkcode QueryError} for a
@@ -231,14 +252,25 @@ export class SqliteDriver implements Driver {
       this.#run(BEGIN_IMMEDIATE, () => this.#db.exec(BEGIN_IMMEDIATE));
       this.#depth++;
       let result: T;
+      let dataVersion = 0;
+      let before: Map<string, Violation> | undefined;
       try {
-        const before = enforced ? this.#foreignKeyViolations() : undefined;
+        if (enforced) {
+          dataVersion = this.#dataVersion();
+          before = this.#violationsAtStart(dataVersion);
+        }
+        this.#mayBreakForeignKeys = false;
         if (before) this.#warnViolations(before);
         result = await fn(this);
-        if (before) this.#checkForeignKeys(before);
+        // A transaction of new tables, indexes and bookkeeping leaves the
+        // violations as they were: no second whole-database check.
+        const after = before && this.#mayBreakForeignKeys ? this.#checkForeignKeys(before) : before;
         this.#run(COMMIT, () => this.#db.exec(COMMIT));
+        this.#knownViolations = after ? { dataVersion, found: after } : undefined;
       } catch (e) {
         if (this.#db.isTransaction) this.#db.exec(ROLLBACK);
+        // Rolled back: the database is as it was when the transaction began.
+        this.#knownViolations = before ? { dataVersion, found: before } : undefined;
         throw e;
       } finally {
         this.#depth--;
@@ -264,6 +296,31 @@ export class SqliteDriver implements Driver {
     } finally {
       this.#depth--;
     }
+  }
+
+  /**
+   * Notes a statement that could break a foreign key: the open transaction
+   * must check before COMMIT; outside one, what the last check saw is stale
+   * (this connection's own commits do not move `data_version`).
+   */
+  #mayChange(): void {
+    this.#mayBreakForeignKeys = true;
+    if (this.#depth === 0) this.#knownViolations = undefined;
+  }
+
+  /** This connection's `PRAGMA data_version` (see {@linkcode DATA_VERSION}). */
+  #dataVersion(): number {
+    return Number(this.#db.prepare(DATA_VERSION).get()?.data_version);
+  }
+
+  /**
+   * The violations at the start of a transaction: those the last one left
+   * when no other connection has committed since, else a fresh check.
+   */
+  #violationsAtStart(dataVersion: number): Map<string, Violation> {
+    const known = this.#knownViolations;
+    if (known && known.dataVersion === dataVersion) return known.found;
+    return this.#foreignKeyViolations();
   }
 
   /** The rows `PRAGMA foreign_key_check` reports, counted by table, rowid and parent. */
@@ -295,13 +352,19 @@ export class SqliteDriver implements Driver {
     );
   }
 
-  #checkForeignKeys(before: Map<string, Violation>): void {
+  /**
+   * Checks the whole database again; fails on violations `before` lacks.
+   *
+   * @returns The violations now (those that were there before).
+   */
+  #checkForeignKeys(before: Map<string, Violation>): Map<string, Violation> {
     const added: Violation[] = [];
-    for (const [key, v] of this.#foreignKeyViolations()) {
+    const now = this.#foreignKeyViolations();
+    for (const [key, v] of now) {
       const extra = v.count - (before.get(key)?.count ?? 0);
       if (extra > 0) added.push({ ...v, count: extra });
     }
-    if (added.length === 0) return;
+    if (added.length === 0) return now;
     throw new QueryError(
       FK_CHECK,
       `Foreign key check failed: the migration left ${summarize(added)}`,

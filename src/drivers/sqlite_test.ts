@@ -1,6 +1,7 @@
 import assert, { deepStrictEqual as assertEquals } from "node:assert";
 import { rejectsWith as assertRejects, throwsWith as assertThrows } from "./_test_helpers.ts";
 import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
 import { ConnectionError, QueryError } from "../errors.ts";
 import { openDriver } from "./mod.ts";
 import { openSqlite, toSqliteParam } from "./sqlite.ts";
@@ -259,6 +260,70 @@ Deno.test("SqliteDriver.transaction() fails only on foreign-key violations it ad
     // Fixing an old orphan while adding none commits.
     await d.transaction((tx) => tx.execute({ sql: "DELETE FROM w" }));
     assertEquals(warnings.length, 1);
+  } finally {
+    await d.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("SqliteDriver.transaction() skips re-checking foreign keys only when nothing could break one", async () => {
+  const { dir, path } = await tempDb();
+  const d = await openDriver(`sqlite:${path}`);
+  const warnings: string[] = [];
+  d.onWarning = (m) => warnings.push(m);
+  try {
+    await d.transaction((tx) =>
+      tx.execute({
+        sql: "CREATE TABLE p (id integer primary key); " +
+          "CREATE TABLE c (id integer primary key, p_id integer REFERENCES p (id))",
+      })
+    );
+    // New tables, indexes and reads only: commits.
+    await d.transaction(async (tx) => {
+      await tx.execute({ sql: "CREATE INDEX c_p ON c (p_id)" });
+      await tx.query("SELECT count(*) AS n FROM c");
+    });
+    // A write after them is still checked, in its own transaction and with others.
+    await assertRejects(
+      () => d.transaction((tx) => tx.execute({ sql: "INSERT INTO c VALUES (1, 7)" })),
+      QueryError,
+      'the migration left 1 row of "c" that references missing "p"',
+    );
+    await assertRejects(
+      () =>
+        d.transaction(async (tx) => {
+          await tx.execute({ sql: "CREATE TABLE x (id integer)" });
+          await tx.query("INSERT INTO c VALUES (2, 8) RETURNING id");
+        }),
+      QueryError,
+      'the migration left 1 row of "c" that references missing "p"',
+    );
+    // Several statements in one text count as unknown, whatever the first is.
+    await assertRejects(
+      () =>
+        d.transaction((tx) =>
+          tx.execute({ sql: "CREATE TABLE y (id integer); INSERT INTO c VALUES (2, 8)" })
+        ),
+      QueryError,
+      'the migration left 1 row of "c" that references missing "p"',
+    );
+    assertEquals(await d.query("SELECT count(*) AS n FROM c"), [{ n: 0 }]);
+    // Another connection leaves an orphan between two transactions: it was
+    // there before the next one, which must not be failed for it.
+    const other = new DatabaseSync(path);
+    other.exec("PRAGMA foreign_keys = OFF; INSERT INTO c VALUES (3, 9)");
+    other.close();
+    await d.transaction((tx) => tx.execute({ sql: "INSERT INTO p VALUES (1)" }));
+    assertEquals(warnings.length, 1);
+    assert.match(warnings[0]!, /1 row of "c" that references missing "p"/);
+    // So does this connection outside a transaction.
+    await d.execute({ sql: "PRAGMA foreign_keys = OFF" });
+    await d.execute({ sql: "INSERT INTO c VALUES (4, 9)" });
+    await d.execute({ sql: "PRAGMA foreign_keys = ON" });
+    await d.transaction((tx) => tx.execute({ sql: "INSERT INTO c VALUES (5, 1)" }));
+    assertEquals(await d.query("SELECT id FROM c ORDER BY id"), [{ id: 3 }, { id: 4 }, {
+      id: 5,
+    }]);
   } finally {
     await d.close();
     await Deno.remove(dir, { recursive: true });

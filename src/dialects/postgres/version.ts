@@ -52,7 +52,7 @@ function apply(table: string, change: VersionChange): Statement[] {
   const t = parseTable(table).sql;
   const [from] = change.remove;
   const [to] = change.add;
-  const checked = { expectChanges: 1, reuse: true };
+  const checked = { expectChanges: 1, reuse: true, ownTable: true };
   if (change.remove.length === 1 && change.add.length === 1) {
     return [{
       sql: `UPDATE ${t} SET version_num = $1 WHERE version_num = $2`,

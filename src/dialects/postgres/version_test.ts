@@ -15,7 +15,7 @@ Deno.test("versionSql.create() writes the Alembic-shaped table, schema-qualified
 });
 
 Deno.test("versionSql.apply() updates one-to-one, else deletes and inserts", () => {
-  const checked = { expectChanges: 1, reuse: true };
+  const checked = { expectChanges: 1, reuse: true, ownTable: true };
   assertEquals(v.apply("t", { remove: ["a"], add: ["b"] }), [
     { sql: "UPDATE t SET version_num = $1 WHERE version_num = $2", params: ["b", "a"], ...checked },
   ]);

@@ -108,6 +108,7 @@ Deno.test("sqliteVersionSql moves, merges and reads version rows", async () => {
       params: ["d", "c"],
       expectChanges: 1,
       reuse: true,
+      ownTable: true,
     }]);
     await run(step);
     assert.deepEqual(await read(), ["d"]);

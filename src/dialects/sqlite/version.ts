@@ -35,7 +35,7 @@ export const sqliteVersionSql: VersionSql = {
     const [from] = change.remove;
     const [to] = change.add;
     // Each must change exactly one row; live runs check (`expectChanges`).
-    const checked = { expectChanges: 1, reuse: true };
+    const checked = { expectChanges: 1, reuse: true, ownTable: true };
     if (change.remove.length === 1 && change.add.length === 1 && from !== undefined && to) {
       return [{
         sql: `UPDATE ${t} SET version_num = ? WHERE version_num = ?`,
@@ -91,6 +91,7 @@ export function recordStep(
         "(revision, direction, duration_ms, checksum, strata_version) VALUES (?, ?, ?, ?, ?)",
       params: [row.revision, row.direction, row.duration_ms, row.checksum, row.strata_version],
       reuse: true,
+      ownTable: true,
     },
   ];
 }
