@@ -11,7 +11,7 @@
  */
 import assert from "node:assert/strict";
 import { StrataError } from "../src/errors.ts";
-import { makeProject, migrationSource, runCli } from "./_helpers.ts";
+import { makeProject, migrationSource, runCliInProcess } from "./_helpers.ts";
 import {
   assertSameDb,
   dbSnapshot,
@@ -117,7 +117,7 @@ Deno.test("enum ops: upgrade and downgrade --sql under psql / sqlite3 -bail matc
         await withDbs(dialect, p.dir, 2, async ([a, b]) => {
           const [live, scripted] = [a!, b!];
           // Through the CLI once, as a DBA would write it.
-          const cli = await runCli(["upgrade", "head", "--sql", "--dialect", dialect], {
+          const cli = await runCliInProcess(["upgrade", "head", "--sql", "--dialect", dialect], {
             cwd: p.dir,
           });
           assert.equal(cli.code, 0, cli.stderr);
@@ -180,7 +180,7 @@ Deno.test("enum ops: --transaction-per run refuses, on PostgreSQL only, a run wh
           );
           assert.match(err.hint ?? "", /--transaction-per migration/);
           // The CLI says it in one line, exit 2.
-          const cli = await runCli(
+          const cli = await runCliInProcess(
             ["upgrade", "head", "--sql", "--dialect", dialect, "--transaction-per", "run"],
             { cwd: p.dir },
           );

@@ -12,11 +12,14 @@
  * (client_connection_check_interval) and abandons the build.
  *
  * SQLite: SIGKILL between two statements of a non-transactional migration.
+ *
+ * The killed run is a process of its own; the commands after it run in this
+ * process (`main()` with captured output).
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { VERSION } from "../src/version.ts";
-import { MAIN, makeProject, migrationSource, runCli, type TestDb } from "./_helpers.ts";
+import { MAIN, makeProject, migrationSource, runCliInProcess, type TestDb } from "./_helpers.ts";
 import { pgTestDb, sqliteTestDb } from "./_helpers.ts";
 import { createPgDatabase, hasPg } from "./_pg.ts";
 
@@ -55,7 +58,7 @@ async function killWhen(
 
 /** Exit code, and the `error:`/`hint:` lines. */
 async function stopped(db: TestDb, cwd: string, extra: string[] = []) {
-  const r = await runCli(["-u", db.url, ...extra, "upgrade", "head"], { cwd });
+  const r = await runCliInProcess(["-u", db.url, ...extra, "upgrade", "head"], { cwd });
   const error = r.stderr.split("\n").find((l) => l.startsWith("error: ")) ?? "";
   const hint = r.stderr.split("\n").find((l) => l.startsWith("hint: ")) ?? "";
   return { code: r.code, error, hint, show: `exit ${r.code}\n${r.stdout}${r.stderr}` };
@@ -92,7 +95,7 @@ Deno.test({
     let old: Awaited<ReturnType<typeof watch.reserve>> | undefined;
     try {
       const db = await pgTestDb(pg.url);
-      assert.equal((await runCli(["-u", pg.url, "upgrade", A1], { cwd: p.dir })).code, 0);
+      assert.equal((await runCliInProcess(["-u", pg.url, "upgrade", A1], { cwd: p.dir })).code, 0);
       // An older snapshot holds the concurrent build at its last phase.
       old = await watch.reserve();
       await old`BEGIN ISOLATION LEVEL REPEATABLE READ`;
@@ -132,7 +135,7 @@ Deno.test({
       assert.deepEqual(await db.versions(), [A1], "nothing moved");
 
       // validate lists the interrupted step and the INVALID index with its fix.
-      const v = await runCli(["-u", pg.url, "validate"], { cwd: p.dir });
+      const v = await runCliInProcess(["-u", pg.url, "validate"], { cwd: p.dir });
       assert.equal(v.code, 3, v.stdout + v.stderr);
       assert.match(v.stdout, new RegExp(`finding: upgrade ${B2} .* never finished`));
       assert.match(v.stdout, /finding: index ix_big_v is INVALID/);
@@ -140,15 +143,15 @@ Deno.test({
 
       // The documented procedure: it did not finish, so undo it and record that.
       await watch.unsafe("DROP INDEX CONCURRENTLY ix_big_v");
-      const stamp = await runCli(["-u", pg.url, "stamp", A1], { cwd: p.dir });
+      const stamp = await runCliInProcess(["-u", pg.url, "stamp", A1], { cwd: p.dir });
       assert.equal(stamp.code, 0, stamp.stderr);
-      const up = await runCli(["-u", pg.url, "upgrade", "head"], { cwd: p.dir });
+      const up = await runCliInProcess(["-u", pg.url, "upgrade", "head"], { cwd: p.dir });
       assert.equal(up.code, 0, up.stderr);
       assert.deepEqual(await db.versions(), [C3]);
       const after =
         await watch`SELECT indisvalid FROM pg_index WHERE indexrelid = 'ix_big_v'::regclass`;
       assert.deepEqual(after.map((r) => r.indisvalid), [true]);
-      const ok = await runCli(["-u", pg.url, "validate"], { cwd: p.dir });
+      const ok = await runCliInProcess(["-u", pg.url, "validate"], { cwd: p.dir });
       assert.equal(ok.code, 0, ok.stdout + ok.stderr);
       const history = await db.query(
         `SELECT direction FROM strata_history WHERE revision = '${B2}' ORDER BY id`,
@@ -186,7 +189,7 @@ Deno.test("SQLite: upgrade head after a SIGKILL inside a non-transactional migra
   const path = join(p.dir, "app.db");
   const db = sqliteTestDb(path);
   try {
-    assert.equal((await runCli(["-u", db.url, "upgrade", A1], { cwd: p.dir })).code, 0);
+    assert.equal((await runCliInProcess(["-u", db.url, "upgrade", A1], { cwd: p.dir })).code, 0);
     await killWhen(["-u", db.url, "upgrade", "head"], p.dir, async () => {
       try {
         return (await db.tables()).includes("half");
@@ -201,19 +204,22 @@ Deno.test("SQLite: upgrade head after a SIGKILL inside a non-transactional migra
       new RegExp(`upgrade ${B2} \\("m ${B2}"\\) started at .+ and never finished`),
     );
     // pending says so too (exit 3), with the same way out.
-    const pending = await runCli(["-u", db.url, "pending"], { cwd: p.dir });
+    const pending = await runCliInProcess(["-u", db.url, "pending"], { cwd: p.dir });
     assert.equal(pending.code, 3, pending.stdout + pending.stderr);
     assert.match(pending.stdout, new RegExp(`^${B2}  m ${B2}$`, "m"));
     assert.match(pending.stdout, /finding: upgrade .* never finished/);
     // Downgrades wait too: what the migration did is unknown.
-    const down = await runCli(["-u", db.url, "downgrade", "base"], { cwd: p.dir });
+    const down = await runCliInProcess(["-u", db.url, "downgrade", "base"], { cwd: p.dir });
     assert.equal(down.code, 1, down.stderr);
     // Undo its half, record that it did not run, and go on.
     await db.query("DROP TABLE half");
-    assert.equal((await runCli(["-u", db.url, "stamp", A1], { cwd: p.dir })).code, 0);
-    const again = await runCli(["-u", db.url, "--statement-lock-timeout", "1", "pending"], {
-      cwd: p.dir,
-    });
+    assert.equal((await runCliInProcess(["-u", db.url, "stamp", A1], { cwd: p.dir })).code, 0);
+    const again = await runCliInProcess(
+      ["-u", db.url, "--statement-lock-timeout", "1", "pending"],
+      {
+        cwd: p.dir,
+      },
+    );
     assert.equal(again.code, 3, "still pending, no longer interrupted");
     assert.doesNotMatch(again.stdout, /finding:/);
   } finally {

@@ -14,7 +14,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { VERSION } from "../src/version.ts";
-import { MAIN, makeProject, migrationSource, runCli } from "./_helpers.ts";
+import { MAIN, makeProject, migrationSource, runCli, runCliInProcess } from "./_helpers.ts";
 import { createPgDatabase, hasPg } from "./_pg.ts";
 
 const A1 = "a1a1a1a1a1a1";
@@ -46,13 +46,13 @@ Deno.test({
     const app = await client(pg.url);
     let reserved: Awaited<ReturnType<typeof app.reserve>> | undefined;
     try {
-      assert.equal((await runCli(["-u", pg.url, "upgrade", A1], { cwd: p.dir })).code, 0);
+      assert.equal((await runCliInProcess(["-u", pg.url, "upgrade", A1], { cwd: p.dir })).code, 0);
       // The application reads the table in a transaction it does not end.
       reserved = await app.reserve();
       const pid = (await reserved`SELECT pg_backend_pid() AS pid`)[0]?.pid;
       await reserved`BEGIN`;
       await reserved`SELECT id FROM ta WHERE id = 1`;
-      const r = await runCli(["-u", pg.url, "--statement-lock-timeout", "1", "upgrade"], {
+      const r = await runCliInProcess(["-u", pg.url, "--statement-lock-timeout", "1", "upgrade"], {
         cwd: p.dir,
       });
       const show = `exit ${r.code}\n${r.stdout}${r.stderr}`;
@@ -79,7 +79,13 @@ Deno.test({
       reserved.release();
       reserved = undefined;
       // With the transaction gone the same run goes through.
-      const again = await runCli(["-u", pg.url, "--statement-lock-timeout", "1", "upgrade"], {
+      const again = await runCliInProcess([
+        "-u",
+        pg.url,
+        "--statement-lock-timeout",
+        "1",
+        "upgrade",
+      ], {
         cwd: p.dir,
       });
       assert.equal(again.code, 0, again.stderr);
@@ -102,7 +108,7 @@ Deno.test({
     const app = await client(pg.url);
     let reserved: Awaited<ReturnType<typeof app.reserve>> | undefined;
     try {
-      assert.equal((await runCli(["-u", pg.url, "upgrade", A1], { cwd: p.dir })).code, 0);
+      assert.equal((await runCliInProcess(["-u", pg.url, "upgrade", A1], { cwd: p.dir })).code, 0);
       reserved = await app.reserve();
       await reserved`BEGIN`;
       await reserved`SELECT id FROM ta`;
@@ -150,7 +156,9 @@ Deno.test({
       await reserved`COMMIT`;
       reserved.release();
       reserved = undefined;
-      const r = await runCli(["-u", pg.url, "--lock-timeout", "2", "upgrade"], { cwd: p.dir });
+      const r = await runCliInProcess(["-u", pg.url, "--lock-timeout", "2", "upgrade"], {
+        cwd: p.dir,
+      });
       assert.equal(r.code, 0, r.stderr);
     } finally {
       reserved?.release();
@@ -167,7 +175,7 @@ Deno.test("SQLite: database is locked names the migration and a writer or a read
   const url = `sqlite:${path}`;
   const { DatabaseSync } = await import("node:sqlite");
   try {
-    assert.equal((await runCli(["-u", url, "upgrade", A1], { cwd: p.dir })).code, 0);
+    assert.equal((await runCliInProcess(["-u", url, "upgrade", A1], { cwd: p.dir })).code, 0);
     const cases = [
       ["a writer", "BEGIN IMMEDIATE", /another connection is writing \(it holds the write lock\)/],
       ["a reader", "BEGIN; SELECT * FROM ta", /another connection has a read transaction open/],

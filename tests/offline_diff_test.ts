@@ -26,7 +26,6 @@ import {
   makeProject,
   migrationSource,
   pgTestDb,
-  runCli,
   runCliInProcess,
   sqliteTestDb,
   type TestDb,
@@ -597,7 +596,7 @@ Deno.test("upgrade/downgrade --sql never connect: unreachable URLs still give th
       ["sqlite:app.db", ["upgrade", "5e8d2a4c7f10:head"]],
     ];
     for (const [url, args] of cases) {
-      const r = await runCli(["-u", url, "-d", p.migrations, ...args, "--sql"], { cwd });
+      const r = await runCliInProcess(["-u", url, "-d", p.migrations, ...args, "--sql"], { cwd });
       const what = `${url} ${args.join(" ")}`;
       assert.equal(r.code, 0, `${what}: ${r.stderr}`);
       assert.match(r.stdout, new RegExp(`-- dialect: ${url.split(":")[0]}\n`), what);
@@ -606,7 +605,7 @@ Deno.test("upgrade/downgrade --sql never connect: unreachable URLs still give th
       assert.equal(connections, 0, `${what}: connected to the database server`);
     }
     // With -o, the file and nothing else.
-    const r = await runCli(
+    const r = await runCliInProcess(
       ["-u", `sqlite:${missing}`, "-d", p.migrations, "upgrade", "head", "--sql", "-o", "m.sql"],
       { cwd },
     );
@@ -636,7 +635,7 @@ Deno.test("upgrade --sql fails with exit 2, names the migration and writes no fi
   });
   try {
     for (const dialect of ["sqlite", "postgres"]) {
-      const r = await runCli(
+      const r = await runCliInProcess(
         ["upgrade", "head", "--sql", "--dialect", dialect, "-o", "out.sql"],
         { cwd: p.dir },
       );
@@ -650,7 +649,9 @@ Deno.test("upgrade --sql fails with exit 2, names the migration and writes no fi
       assert.deepEqual([...Deno.readDirSync(p.dir)].map((e) => e.name), ["migrations"]);
 
       // To standard output: nothing partial either.
-      const s = await runCli(["upgrade", "head", "--sql", "--dialect", dialect], { cwd: p.dir });
+      const s = await runCliInProcess(["upgrade", "head", "--sql", "--dialect", dialect], {
+        cwd: p.dir,
+      });
       assert.equal(s.code, 2);
       assert.equal(s.stdout, "");
     }
