@@ -113,6 +113,10 @@ async function claim(prefix: string): Promise<string> {
       await tx.unsafe(
         `CREATE TABLE IF NOT EXISTS ${POOL} (name text PRIMARY KEY, sig text NOT NULL, busy boolean NOT NULL)`,
       );
+      // A database dropped behind the pool's back (a tidied dev server) leaves the list.
+      await tx.unsafe(
+        `DELETE FROM ${POOL} p WHERE NOT EXISTS (SELECT 1 FROM pg_database d WHERE d.datname = p.name)`,
+      );
       return await tx.unsafe(
         `UPDATE ${POOL} SET busy = true WHERE name = (SELECT name FROM ${POOL} WHERE NOT busy LIMIT 1) RETURNING name`,
       );
