@@ -19,9 +19,17 @@
  * source, from the bundle and from the compiled binary. It is removed as soon
  * as the import settles, failure included.
  *
+ * Its name is a hash of its text (`strata-entry-<sha256>.mjs`), the same on
+ * every run of the same migrations: Deno keeps a code-cache and a
+ * dependency-cache entry per module path, so a new random name per run added
+ * some 150 KB per 500 migrations to `DENO_DIR` on every run, for ever. The
+ * file is written under a unique name and renamed into place (atomic; two
+ * runs write the same text). Should another run remove it before this one
+ * imports it, it is written again and imported once more.
+ *
  * @module
  */
-import { resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { importScript } from "./_import.ts";
 
@@ -77,29 +85,77 @@ async function importPart(
   tempDir: string | undefined,
 ): Promise<Record<string, unknown>[] | undefined> {
   const urls = paths.map((p) => pathToFileURL(resolve(p)).href);
-  let entry: string | undefined;
+  const source = entrySource(urls);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const entry = await writeEntry(source, tempDir);
+    if (entry === undefined) return undefined;
+    try {
+      const mod = await import(pathToFileURL(entry).href);
+      return mod.default as Record<string, unknown>[];
+    } catch (cause) {
+      // Another run removed the shared file between our rename and import.
+      if (attempt === 0 && !(await exists(entry))) continue;
+      const culprit = culpritOf(cause, urls);
+      // Throws the located ScriptError; should it load alone after all, the
+      // caller's one-by-one import decides.
+      if (culprit !== undefined) await importScript(paths[culprit] as string);
+      return undefined;
+    } finally {
+      await Deno.remove(entry).catch(() => {});
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Writes the entry module at its content-named path (see the module
+ * documentation).
+ *
+ * @returns Its path, or `undefined` when the temp directory is not writable.
+ */
+async function writeEntry(
+  source: string,
+  tempDir: string | undefined,
+): Promise<string | undefined> {
+  const name = await entryFileName(source);
+  let partial: string | undefined;
   try {
-    entry = await Deno.makeTempFile({
+    partial = await Deno.makeTempFile({
       prefix: "strata-entry-",
-      suffix: ".mjs",
+      suffix: ".partial",
       ...(tempDir === undefined ? {} : { dir: tempDir }),
     });
-    await Deno.writeTextFile(entry, entrySource(urls));
+    await Deno.writeTextFile(partial, source);
+    const entry = join(dirname(partial), name);
+    await Deno.rename(partial, entry);
+    return entry;
   } catch {
-    if (entry !== undefined) await Deno.remove(entry).catch(() => {});
+    if (partial !== undefined) await Deno.remove(partial).catch(() => {});
     return undefined;
   }
+}
+
+/**
+ * The entry module's file name for its text: the same text, the same name.
+ *
+ * @param source The entry module's text ({@linkcode entrySource}).
+ * @returns `strata-entry-<first 24 hex digits of its SHA-256>.mjs`.
+ */
+export async function entryFileName(source: string): Promise<string> {
+  const digest = new Uint8Array(
+    await crypto.subtle.digest("SHA-256", new TextEncoder().encode(source)),
+  );
+  const hash = Array.from(digest.subarray(0, 12), (b) => b.toString(16).padStart(2, "0")).join("");
+  return `strata-entry-${hash}.mjs`;
+}
+
+/** Whether a file exists (any error but NotFound counts as existing). */
+async function exists(path: string): Promise<boolean> {
   try {
-    const mod = await import(pathToFileURL(entry).href);
-    return mod.default as Record<string, unknown>[];
-  } catch (cause) {
-    const culprit = culpritOf(cause, urls);
-    // Throws the located ScriptError; should it load alone after all, the
-    // caller's one-by-one import decides.
-    if (culprit !== undefined) await importScript(paths[culprit] as string);
-    return undefined;
-  } finally {
-    await Deno.remove(entry).catch(() => {});
+    await Deno.stat(path);
+    return true;
+  } catch (e) {
+    return !(e instanceof Deno.errors.NotFound);
   }
 }
 
