@@ -141,6 +141,8 @@ Deno.test("config shows each setting with its source, the password masked, also 
     assert.match(r.stdout, /^lockTimeout +30 s +\(env STRATA_LOCK_TIMEOUT\)$/m);
     assert.match(r.stdout, /^dir +\S+migrations +\(default\)$/m);
     assert.match(r.stdout, /^template +\(built in\) +\(default\)$/m);
+    // The longest setting name keeps a space before its value.
+    assert.match(r.stdout, /^statementLockTimeout +5 s +\(default\)$/m);
 
     r = await runMain(["--json", "config"], { cwd: p.dir, env });
     const data = JSON.parse(r.stdout);

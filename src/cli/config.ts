@@ -36,9 +36,10 @@ export function settingLines(
     ],
   ];
   if (template) rows.push(["template", template.path ?? "(built in)", template.source]);
+  const keyWidth = Math.max(...rows.map(([k]) => k.length)) + 2;
   const width = Math.max(...rows.map(([, v]) => v.length));
   return rows.map(([k, v, src]) =>
-    `${k.padEnd(14)}${src ? `${v.padEnd(Math.min(width, 48))}  (${src})` : v}`.trimEnd()
+    `${k.padEnd(keyWidth)}${src ? `${v.padEnd(Math.min(width, 48))}  (${src})` : v}`.trimEnd()
   );
 }
 
