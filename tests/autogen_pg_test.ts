@@ -16,7 +16,7 @@ import { openDriver } from "../src/drivers/mod.ts";
 import { eachLiveDb } from "./_live.ts";
 import { createPgDatabase, hasPg } from "./_pg.ts";
 import { makeProject, ROOT } from "./_helpers.ts";
-import { cli } from "./_autogen.ts";
+import { cli, shell } from "./_autogen.ts";
 
 const declared = {
   enums: { mood: ["a", "b"] },
@@ -176,4 +176,45 @@ Deno.test("op.alterTable and alterColumn({ comment }) change comments on Postgre
       assert.deepEqual(await db.rows("SELECT sql FROM sqlite_master WHERE name = 't'"), sqlBefore);
     }
   });
+});
+
+Deno.test({
+  name:
+    "schema dump on PostgreSQL creates the sequences column defaults use, so the dump loads into an empty database",
+  ignore: !hasPg(),
+  async fn() {
+    const p = await makeProject({
+      "a1_seq.ts": [
+        'export const revision = "a1a1a1a1a1a1";',
+        "export const downRevision = null;",
+        'export const message = "sequences";',
+        "export async function upgrade(op) {",
+        "  await op.execute('CREATE SEQUENCE \"Order Seq\"; CREATE TABLE legacy (id serial PRIMARY KEY)');",
+        '  await op.createTable("orders", {',
+        '    id: { type: "bigint", primaryKey: true, default: op.sql(`nextval(\'"Order Seq"\')`) },',
+        '    n: { type: "integer", primaryKey: false, autoIncrement: false },',
+        "  });",
+        "}",
+        "export async function downgrade(op) {}",
+        "",
+      ].join("\n"),
+    });
+    const from = await createPgDatabase("dumpseq");
+    const into = await createPgDatabase("dumpseq");
+    try {
+      assert.equal((await cli(["-u", from.url, "upgrade", "head"], p.dir)).code, 0);
+      const dump = await cli(["-u", from.url, "schema", "dump"], p.dir);
+      assert.equal(dump.code, 0, dump.stderr);
+      assert.match(dump.stdout, /^CREATE SEQUENCE "Order Seq";$/m);
+      assert.match(dump.stdout, /^CREATE SEQUENCE legacy_id_seq;$/m);
+      // Loads as it is, and dumps back to the same text.
+      await shell({ dialect: "postgres", url: into.url }, dump.stdout);
+      const again = await cli(["-u", into.url, "schema", "dump"], p.dir);
+      assert.equal(again.stdout, dump.stdout);
+    } finally {
+      await from.drop();
+      await into.drop();
+      await p.cleanup();
+    }
+  },
 });

@@ -9,6 +9,7 @@
  * @module
  */
 import type { AutogenSupport } from "../autogen.ts";
+import type { Schema } from "../../schema/model.ts";
 import type { RenderContext } from "../dialect.ts";
 import { quoteIdent } from "../_common/quote.ts";
 import { schemaChanges } from "../../schema/to_changes.ts";
@@ -65,10 +66,33 @@ export const postgresAutogen: AutogenSupport = {
   // pg_get_constraintdef() and pg_get_expr() already print one canonical form.
   normalizeExpr: (sql) => sql.trim(),
   async dumpSql(schema) {
-    const out: string[] = [];
+    // The model has no sequences: create the ones column defaults use, so the
+    // dump loads into an empty database (a serial column, or a sequence made
+    // by hand with op.execute).
+    const out = defaultSequences(schema).map((name) => `CREATE SEQUENCE ${name}`);
     for (const change of schemaChanges(schema, { foreignKeys: "after" })) {
       for (const stmt of await render(change, DUMP_CONTEXT)) out.push(stmt.sql);
     }
     return out;
   },
 };
+
+/**
+ * The sequences that column defaults call `nextval()` on, as PostgreSQL
+ * prints their names in the default (already quoted where needed, e.g.
+ * `"Order Seq"` or `app.ids`), sorted and without repeats.
+ *
+ * @param schema The introspected schema.
+ * @returns Sequence names, ready to follow `CREATE SEQUENCE`.
+ */
+export function defaultSequences(schema: Schema): string[] {
+  const names = new Set<string>();
+  for (const table of schema.tables) {
+    for (const column of table.columns) {
+      for (const m of (column.default ?? "").matchAll(/\bnextval\('((?:[^']|'')+)'/gi)) {
+        names.add(m[1]!.replaceAll("''", "'"));
+      }
+    }
+  }
+  return [...names].sort();
+}
