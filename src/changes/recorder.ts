@@ -91,7 +91,13 @@ export function toColumnDef(name: string, spec: ColumnSpec, call: string): Colum
   return def;
 }
 
-function toForeignKey(fk: TableForeignKey): ForeignKeyDef {
+/**
+ * Normalises a table-level {@linkcode TableForeignKey} into a {@linkcode ForeignKeyDef}.
+ *
+ * @param fk What the migration (or declared schema) wrote.
+ * @returns The normalised foreign key.
+ */
+export function toForeignKey(fk: TableForeignKey): ForeignKeyDef {
   const out: ForeignKeyDef = {
     columns: fk.columns,
     refTable: fk.references,

@@ -17,7 +17,7 @@ import type {
   RefAction,
   UniqueDef,
 } from "../changes/change.ts";
-import { toColumnDef } from "../changes/recorder.ts";
+import { toColumnDef, toForeignKey } from "../changes/recorder.ts";
 import type { DeclaredSchema } from "./declared.ts";
 import type { Column, ForeignKey, Index, Schema, Table } from "./model.ts";
 
@@ -271,17 +271,7 @@ export function declaredChanges(schema: DeclaredSchema): Change[] {
       checks: (t.checks ?? []).map((
         c,
       ): CheckDef => (typeof c === "string" ? { expr: c } : { ...c })),
-      foreignKeys: (t.foreignKeys ?? []).map((fk) => {
-        const def: ForeignKeyDef = {
-          columns: fk.columns,
-          refTable: fk.references,
-          refColumns: fk.refColumns,
-        };
-        if (fk.name !== undefined) def.name = fk.name;
-        if (fk.onDelete !== undefined) def.onDelete = fk.onDelete;
-        if (fk.onUpdate !== undefined) def.onUpdate = fk.onUpdate;
-        return def;
-      }),
+      foreignKeys: (t.foreignKeys ?? []).map(toForeignKey),
       ifNotExists: false,
     };
     if (t.primaryKey !== undefined) change.primaryKey = [...t.primaryKey];
