@@ -7,9 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { main } from "../src/cli/main.ts";
-import { Output } from "../src/cli/output.ts";
-import { type CliResult, makeProject, ROOT, type TestDb } from "./_helpers.ts";
+import { type CliResult, makeProject, ROOT, runCliInProcess, type TestDb } from "./_helpers.ts";
 
 /**
  * Runs the CLI in this process (`main()` with captured output): the same
@@ -18,18 +16,8 @@ import { type CliResult, makeProject, ROOT, type TestDb } from "./_helpers.ts";
  * A declared schema module is imported once per process: a test that edits
  * one points `--schema` at a new file instead.
  */
-export async function cli(args: string[], cwd: string): Promise<CliResult> {
-  const dec = new TextDecoder();
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const sink = (into: string[]) => ({
-    writeSync(data: Uint8Array) {
-      into.push(dec.decode(data));
-      return data.length;
-    },
-  });
-  const code = await main(args, { out: new Output(sink(stdout), sink(stderr)), env: {}, cwd });
-  return { code, stdout: stdout.join(""), stderr: stderr.join("") };
+export function cli(args: string[], cwd: string): Promise<CliResult> {
+  return runCliInProcess(args, { cwd });
 }
 
 /** Runs SQL with `sqlite3 -bail` or `psql -v ON_ERROR_STOP=1`, as a person at a shell would. */

@@ -6,8 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { listTree, runMain } from "./_in_process.ts";
-import { sqliteTestDb } from "./_helpers.ts";
+import { listTree } from "./_in_process.ts";
+import { runCliInProcess, sqliteTestDb } from "./_helpers.ts";
 import { MIGRATION_TEMPLATE } from "../src/script/_template.ts";
 import { VERSION } from "../src/version.ts";
 
@@ -30,7 +30,7 @@ function snapshot(dir: string): string {
 
 Deno.test("init --url --deno --template sets up a project that revision and upgrade use", async () => {
   await withEmptyDir(async (dir) => {
-    const run = (...args: string[]) => runMain(args, { cwd: dir });
+    const run = (...args: string[]) => runCliInProcess(args, { cwd: dir });
     let r = await run("init", "--url", "sqlite:app.db", "--deno", "--template");
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(r.stdout.split("\n").filter((l) => l.startsWith("Created")), [
@@ -88,7 +88,7 @@ Deno.test("init --url --deno --template sets up a project that revision and upgr
 
 Deno.test("init --dialect writes no URL and says how to configure one", async () => {
   await withEmptyDir(async (dir) => {
-    let r = await runMain(["init", "--dialect", "postgres"], { cwd: dir });
+    let r = await runCliInProcess(["init", "--dialect", "postgres"], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(JSON.parse(await Deno.readTextFile(join(dir, "strata.json"))), {
       dialect: "postgres",
@@ -98,13 +98,13 @@ Deno.test("init --dialect writes no URL and says how to configure one", async ()
     assert.match(r.stdout, /^ {2}DATABASE_URL=postgres:\/\/USER@HOST:5432\/DBNAME/m);
     assert.match(r.stdout, /POSTGRES_HOST, POSTGRES_PORT/);
     // Nothing silently points anywhere: a database command refuses ...
-    r = await runMain(["current"], { cwd: dir });
+    r = await runCliInProcess(["current"], { cwd: dir });
     assert.equal(r.code, 2);
     assert.match(r.stderr, /^error: No database configured/m);
     // ... while a script for the dialect needs no URL.
-    r = await runMain(["revision", "-m", "one"], { cwd: dir });
+    r = await runCliInProcess(["revision", "-m", "one"], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
-    r = await runMain(["upgrade", "head", "--sql"], { cwd: dir });
+    r = await runCliInProcess(["upgrade", "head", "--sql"], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /-- dialect: postgres/);
     assert.deepEqual(listTree(dir).filter((f) => f.endsWith(".db")), []);
@@ -122,7 +122,7 @@ Deno.test("init refuses dangerous or conflicting input and writes nothing", asyn
       [["init", "--url", "mysql://db/app"], /unsupported scheme "mysql"/],
     ];
     for (const [args, error] of cases) {
-      const r = await runMain(args, { cwd: dir });
+      const r = await runCliInProcess(args, { cwd: dir });
       assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
       assert.match(r.stderr, error);
       assert.ok(!r.stderr.includes("secret"), r.stderr);
@@ -135,7 +135,7 @@ Deno.test("init --deno adds absent keys to deno.json and refuses present ones", 
   await withEmptyDir(async (dir) => {
     const deno = join(dir, "deno.json");
     await Deno.writeTextFile(deno, JSON.stringify({ tasks: { dev: "deno run main.ts" } }));
-    let r = await runMain(["init", "--deno"], { cwd: dir });
+    let r = await runCliInProcess(["init", "--deno"], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^Updated deno\.json$/m);
     assert.deepEqual(JSON.parse(await Deno.readTextFile(deno)), {
@@ -145,7 +145,7 @@ Deno.test("init --deno adds absent keys to deno.json and refuses present ones", 
 
     const mine = JSON.stringify({ tasks: { migrate: "dbmate up" } });
     await Deno.writeTextFile(deno, mine);
-    r = await runMain(["init", "--deno"], { cwd: dir });
+    r = await runCliInProcess(["init", "--deno"], { cwd: dir });
     assert.equal(r.code, 2);
     assert.match(
       r.stderr,
@@ -154,7 +154,7 @@ Deno.test("init --deno adds absent keys to deno.json and refuses present ones", 
     assert.equal(await Deno.readTextFile(deno), mine);
 
     await Deno.writeTextFile(deno, '{\n  // comments\n  "tasks": {}\n}\n');
-    r = await runMain(["init", "--deno"], { cwd: dir });
+    r = await runCliInProcess(["init", "--deno"], { cwd: dir });
     assert.equal(r.code, 2);
     assert.match(r.stderr, /not plain JSON/);
     assert.match(r.stderr, /^hint: add by hand: "imports": \{ "@strata\/strata"/m);
@@ -163,7 +163,7 @@ Deno.test("init --deno adds absent keys to deno.json and refuses present ones", 
 
 Deno.test("revision without a migrations directory says to run init, and a missing template is an error", async () => {
   await withEmptyDir(async (dir) => {
-    let r = await runMain(["revision", "-m", "first"], { cwd: dir });
+    let r = await runCliInProcess(["revision", "-m", "first"], { cwd: dir });
     assert.equal(r.code, 2);
     assert.match(r.stderr, /^error: Cannot find the migrations directory "migrations"$/m);
     assert.match(r.stderr, /^hint: run `strata init --url URL`/m);
@@ -171,7 +171,7 @@ Deno.test("revision without a migrations directory says to run init, and a missi
 
     await Deno.mkdir(join(dir, "migrations"));
     await Deno.writeTextFile(join(dir, "strata.json"), '{"template": "tmpl/mig.txt"}');
-    r = await runMain(["revision", "-m", "first"], { cwd: dir });
+    r = await runCliInProcess(["revision", "-m", "first"], { cwd: dir });
     assert.equal(r.code, 2);
     assert.match(
       r.stderr,
@@ -180,7 +180,7 @@ Deno.test("revision without a migrations directory says to run init, and a missi
 
     await Deno.mkdir(join(dir, "tmpl"));
     await Deno.writeTextFile(join(dir, "tmpl", "mig.txt"), `// {{nope}}\n${MIGRATION_TEMPLATE}`);
-    r = await runMain(["revision", "-m", "first"], { cwd: dir });
+    r = await runCliInProcess(["revision", "-m", "first"], { cwd: dir });
     assert.equal(r.code, 2);
     assert.match(
       r.stderr,
@@ -191,7 +191,7 @@ Deno.test("revision without a migrations directory says to run init, and a missi
       join(dir, "tmpl", "mig.txt"),
       `// custom: {{message}}\n${MIGRATION_TEMPLATE}`,
     );
-    r = await runMain(["revision", "-m", "first", "--rev-id", "f1"], { cwd: dir });
+    r = await runCliInProcess(["revision", "-m", "first", "--rev-id", "f1"], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
     const text = await Deno.readTextFile(join(dir, "migrations", "f1_first.ts"));
     assert.ok(text.startsWith("// custom: first\n"), text);

@@ -8,8 +8,7 @@
  * - an unencoded `/` or `@` in the password printed part of it.
  */
 import assert from "node:assert/strict";
-import { makeProject, migrationSource } from "./_helpers.ts";
-import { runMain } from "./_in_process.ts";
+import { makeProject, migrationSource, runCliInProcess } from "./_helpers.ts";
 
 const FILES = {
   "a1.ts": migrationSource("a1a1a1a1a1a1", null, `await op.execute("SELECT 1");`),
@@ -38,14 +37,14 @@ Deno.test("a short password or one equal to the scheme and user leaves the rest 
     for (const [url, shown] of cases) {
       for (const via of ["flag", "env"] as const) {
         const r = via === "flag"
-          ? await runMain(["-u", url, "current"], { cwd: p.dir })
-          : await runMain(["current"], { cwd: p.dir, env: { DATABASE_URL: url } });
+          ? await runCliInProcess(["-u", url, "current"], { cwd: p.dir })
+          : await runCliInProcess(["current"], { cwd: p.dir, env: { DATABASE_URL: url } });
         assert.equal(r.code, 1, r.stderr);
         const lines = r.stderr.trimEnd().split("\n");
         assert.equal(lines[0], `error: Cannot connect to ${shown}: connection refused`, url);
         assert.match(lines[1] ?? "", /^hint: is PostgreSQL running/);
         assert.equal(lines.length, 2, r.stderr);
-        const cfg = await runMain(["-u", url, "config"], { cwd: p.dir });
+        const cfg = await runCliInProcess(["-u", url, "config"], { cwd: p.dir });
         assert.match(
           cfg.stdout,
           new RegExp(`^url +${shown.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} `, "m"),
@@ -75,7 +74,7 @@ Deno.test("an unencoded / or @ in the password is refused, asking to percent-enc
           "current",
         ]]
       ) {
-        const r = await runMain(args, { cwd: p.dir, env: {} });
+        const r = await runCliInProcess(args, { cwd: p.dir, env: {} });
         assert.equal(r.code, 2, `${args.join(" ")}\n${r.stderr}`);
         const all = r.stdout + r.stderr;
         assert.ok(!/SECRET|PART|pa@ss|app:pa/.test(all), `${url} leaked:\n${all}`);
@@ -91,7 +90,7 @@ Deno.test("an unencoded / or @ in the password is refused, asking to percent-enc
     }
     // The same password percent-encoded is accepted (and still not printed).
     const encoded = `postgres://app:${encodeURIComponent("pa@ss/SECRETPART")}@127.0.0.1:${port}/db`;
-    const r = await runMain(["-u", encoded, "current"], { cwd: p.dir });
+    const r = await runCliInProcess(["-u", encoded, "current"], { cwd: p.dir });
     assert.equal(r.code, 1, r.stderr);
     assert.ok(!/SECRET/.test(r.stderr), r.stderr);
     assert.match(

@@ -6,8 +6,14 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { makeProject, migrationSource, pgTestDb, sqliteTestDb } from "./_helpers.ts";
-import { listTree, runMain } from "./_in_process.ts";
+import {
+  makeProject,
+  migrationSource,
+  pgTestDb,
+  runCliInProcess,
+  sqliteTestDb,
+} from "./_helpers.ts";
+import { listTree } from "./_in_process.ts";
 import { createPgDatabase, hasPg } from "./_pg.ts";
 
 const A1 = "a1a1a1a1a1a1";
@@ -51,7 +57,7 @@ Deno.test("commands that touch the database fail with exit 2 and create nothing 
     ];
     for (const args of cases) {
       // A .env elsewhere and an unrelated variable do not count.
-      const r = await runMain(args, { cwd: p.dir, env: { DATABSE_URL: "sqlite:typo.db" } });
+      const r = await runCliInProcess(args, { cwd: p.dir, env: { DATABSE_URL: "sqlite:typo.db" } });
       assert.equal(r.code, 2, `${args.join(" ")}\n${r.stderr}`);
       const line = errorLine(r.stderr);
       assert.match(line, /^error: No database configured: looked in /, args.join(" "));
@@ -72,7 +78,7 @@ Deno.test("commands that touch the database fail with exit 2 and create nothing 
 Deno.test("commands that need no database work without a URL and create no database", async () => {
   const p = await makeProject(FILES);
   try {
-    const run = (...args: string[]) => runMain(args, { cwd: p.dir });
+    const run = (...args: string[]) => runCliInProcess(args, { cwd: p.dir });
     const ok = async (args: string[], expect: RegExp) => {
       const r = await run(...args);
       assert.equal(r.code, 0, `${args.join(" ")}: ${r.stderr}`);
@@ -106,10 +112,10 @@ Deno.test("strata.json's dialect lets --sql run without a URL and refuses a URL 
   const p = await makeProject(FILES);
   try {
     await Deno.writeTextFile(join(p.dir, "strata.json"), '{"dialect": "postgres"}');
-    let r = await runMain(["upgrade", "head", "--sql"], { cwd: p.dir });
+    let r = await runCliInProcess(["upgrade", "head", "--sql"], { cwd: p.dir });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /-- dialect: postgres/);
-    r = await runMain(["current"], { cwd: p.dir, env: { DATABASE_URL: "sqlite:app.db" } });
+    r = await runCliInProcess(["current"], { cwd: p.dir, env: { DATABASE_URL: "sqlite:app.db" } });
     assert.equal(r.code, 2);
     assert.match(errorLine(r.stderr), /is sqlite, but strata\.json dialect says "postgres"/);
     assert.deepEqual(listTree(p.dir).filter((f) => f.endsWith(".db")), []);
@@ -131,7 +137,7 @@ Deno.test("config shows each setting with its source, the password masked, also 
       "POSTGRES_PORT=6543\nPOSTGRES_USER=app\nPOSTGRES_PASSWORD=app\nPOSTGRES_DB=app\n",
     );
     const env = { POSTGRES_HOST: "db.internal", STRATA_LOCK_TIMEOUT: "30" };
-    let r = await runMain(["config"], { cwd: p.dir, env });
+    let r = await runCliInProcess(["config"], { cwd: p.dir, env });
     assert.equal(r.code, 0, r.stderr);
     const url = r.stdout.split("\n").find((l) => l.startsWith("url"))!;
     assert.match(
@@ -144,21 +150,21 @@ Deno.test("config shows each setting with its source, the password masked, also 
     // The longest setting name keeps a space before its value.
     assert.match(r.stdout, /^statementLockTimeout +5 s +\(default\)$/m);
 
-    r = await runMain(["--json", "config"], { cwd: p.dir, env });
+    r = await runCliInProcess(["--json", "config"], { cwd: p.dir, env });
     const data = JSON.parse(r.stdout);
     assert.equal(data.url, "postgres://app:***@db.internal:6543/app");
     assert.equal(data.source.lockTimeoutMs, "env STRATA_LOCK_TIMEOUT");
     assert.equal(data.lookedIn, undefined);
 
     // --debug on any command prints the same lines to stderr, masked.
-    r = await runMain(["--debug", "heads"], { cwd: p.dir, env });
+    r = await runCliInProcess(["--debug", "heads"], { cwd: p.dir, env });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /^debug: url +postgres:\/\/app:\*\*\*@db\.internal:6543\/app /m);
 
-    r = await runMain(["--json", "config"], { cwd: p.dir, env: {} });
+    r = await runCliInProcess(["--json", "config"], { cwd: p.dir, env: {} });
     assert.equal(JSON.parse(r.stdout).url, "postgres://app:***@localhost:6543/app");
     await Deno.remove(join(p.dir, ".env"));
-    r = await runMain(["--json", "config"], { cwd: p.dir, env: {} });
+    r = await runCliInProcess(["--json", "config"], { cwd: p.dir, env: {} });
     const none = JSON.parse(r.stdout);
     assert.equal(none.url, null);
     assert.match(none.lookedIn, /DATABASE_URL/);
@@ -189,7 +195,7 @@ Deno.test("POSTGRES_HOST in the environment and the other parts in .env connect 
     );
     const env = { POSTGRES_HOST: u.hostname };
     await t.step("upgrade applies both migrations there", async () => {
-      const r = await runMain(["upgrade", "head"], { cwd: p.dir, env });
+      const r = await runCliInProcess(["upgrade", "head"], { cwd: p.dir, env });
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /Applied 2 migrations/);
       assert.ok(!`${r.stdout}${r.stderr}`.includes(password), "password printed");
@@ -198,7 +204,7 @@ Deno.test("POSTGRES_HOST in the environment and the other parts in .env connect 
       assert.deepEqual(await pg.tables(), ["items", "more"]);
     });
     await t.step("without the environment, .env's own host is used (and fails)", async () => {
-      const r = await runMain(["current"], { cwd: p.dir, env: {} });
+      const r = await runCliInProcess(["current"], { cwd: p.dir, env: {} });
       assert.equal(r.code, 1);
       assert.match(errorLine(r.stderr), /wrong-host\.invalid/);
       assert.ok(!r.stderr.includes(password), "password printed");
@@ -214,21 +220,21 @@ Deno.test("a SQLite URL's mode=ro reads the database and refuses to change it", 
   const p = await makeProject(FILES);
   try {
     const path = join(p.dir, "app.db");
-    let r = await runMain(["-u", `sqlite:${path}`, "upgrade", A1], { cwd: p.dir });
+    let r = await runCliInProcess(["-u", `sqlite:${path}`, "upgrade", A1], { cwd: p.dir });
     assert.equal(r.code, 0, r.stderr);
     const bytes = await Deno.readFile(path);
     const before = listTree(p.dir);
     const ro = ["-u", `sqlite:${path}?mode=ro`];
 
-    r = await runMain([...ro, "current"], { cwd: p.dir });
+    r = await runCliInProcess([...ro, "current"], { cwd: p.dir });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^a1a1a1a1a1a1$/m);
-    r = await runMain([...ro, "pending"], { cwd: p.dir });
+    r = await runCliInProcess([...ro, "pending"], { cwd: p.dir });
     assert.equal(r.code, 3, r.stderr);
     assert.match(r.stdout, /^b2b2b2b2b2b2 /m);
 
     for (const args of [["upgrade", "head"], ["stamp", "head"], ["downgrade", "base"]]) {
-      r = await runMain([...ro, ...args], { cwd: p.dir });
+      r = await runCliInProcess([...ro, ...args], { cwd: p.dir });
       assert.equal(r.code, 2, r.stderr);
       assert.match(
         errorLine(r.stderr),
@@ -241,11 +247,11 @@ Deno.test("a SQLite URL's mode=ro reads the database and refuses to change it", 
 
     // A file that does not exist is not created under mode=ro or mode=rw.
     for (const mode of ["ro", "rw"]) {
-      r = await runMain(["-u", `sqlite:new.db?mode=${mode}`, "upgrade"], { cwd: p.dir });
+      r = await runCliInProcess(["-u", `sqlite:new.db?mode=${mode}`, "upgrade"], { cwd: p.dir });
       assert.equal(r.code, 1, r.stderr);
       assert.match(errorLine(r.stderr), /the file does not exist/);
     }
-    r = await runMain(["-u", "sqlite:app.db?cache=shared", "current"], { cwd: p.dir });
+    r = await runCliInProcess(["-u", "sqlite:app.db?cache=shared", "current"], { cwd: p.dir });
     assert.equal(r.code, 2);
     assert.match(errorLine(r.stderr), /unknown parameter "cache"/);
     assert.deepEqual(listTree(p.dir), before);
