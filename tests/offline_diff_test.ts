@@ -20,6 +20,7 @@ import { getDialect } from "../src/dialects/registry.ts";
 import { openDriver } from "../src/drivers/mod.ts";
 import { Migrator } from "../src/runner/migrator.ts";
 import { runOffline } from "../src/offline/run_offline.ts";
+import { runLive } from "./_offline.ts";
 import type { Schema } from "../src/schema/model.ts";
 import { generateOpSequence } from "./_random_ops.ts";
 import {
@@ -91,19 +92,8 @@ class Lab {
    * same {@linkcode Migrator} the CLI calls; a subprocess per run would
    * double the test's time).
    */
-  async live(db: TestDb, command: "upgrade" | "downgrade", target: string): Promise<void> {
-    const config = await resolveConfig(
-      { url: db.url, dir: join(this.dir, "migrations") },
-      {},
-      this.dir,
-    );
-    const migrator = new Migrator(config);
-    try {
-      if (command === "upgrade") await migrator.upgrade(target);
-      else await migrator.downgrade(target);
-    } finally {
-      await migrator.close();
-    }
+  live(db: TestDb, command: "upgrade" | "downgrade", target: string): Promise<void> {
+    return runLive(db, this.dir, command, target);
   }
 
   /**
