@@ -6,7 +6,8 @@
  */
 import type { Change } from "../changes/change.ts";
 import type { CheckConstraint, ForeignKey, UniqueConstraint } from "../schema/model.ts";
-import { actions, step, type TableContext } from "./_context.ts";
+import { createForeignKeyChange } from "../schema/to_changes.ts";
+import { step, type TableContext } from "./_context.ts";
 import { type Difference, type DifferenceKind, PHASE, type Step } from "./difference.ts";
 
 /** A constraint reduced to what matching needs. */
@@ -70,15 +71,7 @@ export function fkItems(list: readonly ForeignKey[]): Item[] {
       text: `foreign key ${listOf(f.columns)} -> ${f.refTable}${listOf(f.refColumns)}${acts}`,
       columns: f.columns,
       source: f,
-      create: (table, name) => ({
-        kind: "createForeignKey",
-        name,
-        table,
-        columns: [...f.columns],
-        refTable: f.refTable,
-        refColumns: [...f.refColumns],
-        ...actions(f),
-      }),
+      create: (table, name) => createForeignKeyChange(table, f, name),
     };
   });
 }
