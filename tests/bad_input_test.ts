@@ -18,6 +18,7 @@ import { join } from "node:path";
 import { makeProject, migrationSource, runCli, runCliInProcess, type TestDb } from "./_helpers.ts";
 import { pgTestDb, sqliteTestDb } from "./_helpers.ts";
 import { createPgDatabase, hasPg } from "./_pg.ts";
+import { assertOneErrorLine, pgSnapshot, SkipCase, sqliteSnapshot } from "./_bad_input.ts";
 
 const A1 = "a1a1a1a1a1a1";
 const B2 = "b2b2b2b2b2b2";
@@ -445,39 +446,6 @@ function withPassword(url: string, password: string): string {
   return u.toString();
 }
 
-/** SQLite: every file beside the database, with its bytes' digest (lock files left out). */
-async function sqliteSnapshot(dir: string): Promise<string> {
-  const out: string[] = [];
-  for await (const e of Deno.readDir(dir)) {
-    if (!e.isFile || e.name.endsWith(".strata-lock")) continue;
-    const bytes = await Deno.readFile(join(dir, e.name));
-    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-    out.push(`${e.name} ${Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("")}`);
-  }
-  return out.sort().join("\n");
-}
-
-/** PostgreSQL: schema, version rows, history rows and data, as text. */
-async function pgSnapshot(db: TestDb): Promise<string> {
-  const parts = await Promise.all([
-    db.query(
-      "SELECT table_name, column_name, data_type, is_nullable, column_default " +
-        "FROM information_schema.columns WHERE table_schema = 'public' " +
-        "ORDER BY table_name, ordinal_position",
-    ),
-    db.query("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1"),
-    db.query("SELECT version_num FROM strata_version ORDER BY 1"),
-    db.query(
-      "SELECT id, revision, direction, applied_at::text, checksum FROM strata_history ORDER BY id",
-    ),
-    db.query("SELECT id, v FROM ta ORDER BY id"),
-  ]);
-  return JSON.stringify(parts, null, 1);
-}
-
-/** Thrown by a set-up that cannot work on this machine: the case is skipped, loudly. */
-class SkipCase extends Error {}
-
 /** Makes the SQLite file unwritable, also for root (who ignores chmod): `chattr +i`. */
 async function readOnlyDatabase(e: Env): Promise<() => Promise<void>> {
   const path = e.url.slice("sqlite:".length);
@@ -554,23 +522,7 @@ async function runCase(c: Case, env: Env, secrets: string[]): Promise<void> {
     const r = await run([...url, ...c.args], { cwd: p.dir, env: c.env?.(env) ?? {} });
     await undo?.();
     undo = undefined;
-    const all = `${r.stdout}\n${r.stderr}`;
-    const show = `exit ${r.code}\n--- stdout\n${r.stdout}--- stderr\n${r.stderr}`;
-
-    assert.equal(r.code, c.code, `exit code\n${show}`);
-    const lines = r.stderr.split("\n").filter((l) => l !== "");
-    const errors = lines.filter((l) => l.startsWith("error: "));
-    assert.equal(errors.length, 1, `one error line\n${show}`);
-    assert.match(errors[0]!.slice("error: ".length), c.error, show);
-    const hints = lines.filter((l) => l.startsWith("hint: "));
-    assert.ok(hints.length <= 1, `at most one hint\n${show}`);
-    if (c.hint) assert.match(hints[0] ?? "", c.hint, show);
-    const other = lines.filter((l) =>
-      !/^(error|hint|warning): |^waiting for the migration lock/.test(l)
-    );
-    assert.deepEqual(other, [], `unexpected stderr lines\n${show}`);
-    assert.doesNotMatch(all, /^\s+at /m, `stack trace\n${show}`);
-    for (const s of secrets) assert.ok(!all.includes(s), `password "${s}" printed\n${show}`);
+    const show = assertOneErrorLine(r, c, secrets);
     assert.equal(await snapshot(), before, `database changed\n${show}`);
   } finally {
     await undo?.();
