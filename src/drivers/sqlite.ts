@@ -246,7 +246,7 @@ export class SqliteDriver implements Driver {
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     const depth = this.#depth;
     if (depth > 0) return await this.#savepoint(depth, fn);
-    const enforced = this.#db.prepare(FOREIGN_KEYS_GET).get()?.foreign_keys === 1;
+    const enforced = this.#statement(FOREIGN_KEYS_GET, true).get()?.foreign_keys === 1;
     if (enforced) this.#db.exec(FOREIGN_KEYS_OFF);
     try {
       this.#run(BEGIN_IMMEDIATE, () => this.#db.exec(BEGIN_IMMEDIATE));
@@ -310,7 +310,7 @@ export class SqliteDriver implements Driver {
 
   /** This connection's `PRAGMA data_version` (see {@linkcode DATA_VERSION}). */
   #dataVersion(): number {
-    return Number(this.#db.prepare(DATA_VERSION).get()?.data_version);
+    return Number(this.#statement(DATA_VERSION, true).get()?.data_version);
   }
 
   /**
@@ -327,7 +327,7 @@ export class SqliteDriver implements Driver {
   #foreignKeyViolations(): Map<string, Violation> {
     const rows = this.#run(
       FK_CHECK,
-      () => this.#db.prepare(FK_CHECK).all() as Record<string, unknown>[],
+      () => this.#statement(FK_CHECK, true).all() as Record<string, unknown>[],
     );
     const found = new Map<string, Violation>();
     for (const r of rows) {
