@@ -6,6 +6,7 @@
  * @module
  */
 import { dirname, join, relative, resolve } from "node:path";
+import { exists } from "../_fs.ts";
 import { parseDatabaseUrl } from "../config/url.ts";
 import { DIALECT_NAMES } from "../dialects/names.ts";
 import { engineByName } from "../dialects/registry.ts";
@@ -231,8 +232,4 @@ async function refuseExisting(path: string, hint: string): Promise<void> {
   if (await exists(path)) {
     throw new UsageError(`Cannot initialize: "${path}" already exists`, { hint });
   }
-}
-
-async function exists(path: string): Promise<boolean> {
-  return (await Deno.lstat(path).catch(() => null)) !== null;
 }

@@ -7,6 +7,7 @@
  * @module
  */
 import type { BulkProgress } from "../changes/op.ts";
+import { exists } from "../_fs.ts";
 import { type Config, noDatabaseError } from "../config/resolve.ts";
 import { configFromSettings, isConfig, type Settings } from "../config/settings.ts";
 import type { DatabaseUrl } from "../config/url.ts";
@@ -630,14 +631,5 @@ export class Migrator {
     await (q ?? await this.driver()).execute(statement(partial));
     await Deno.rename(partial, path);
     return path;
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -30,6 +30,7 @@
  * @module
  */
 import { dirname, join, resolve } from "node:path";
+import { exists } from "../_fs.ts";
 import { pathToFileURL } from "node:url";
 import { importScript } from "./_import.ts";
 
@@ -147,16 +148,6 @@ export async function entryFileName(source: string): Promise<string> {
   );
   const hash = Array.from(digest.subarray(0, 12), (b) => b.toString(16).padStart(2, "0")).join("");
   return `strata-entry-${hash}.mjs`;
-}
-
-/** Whether a file exists (any error but NotFound counts as existing). */
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (e) {
-    return !(e instanceof Deno.errors.NotFound);
-  }
 }
 
 /**
